@@ -1,0 +1,1 @@
+"""Read a job-search message, label it and extract who, where and what role."""

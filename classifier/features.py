@@ -1,0 +1,73 @@
+"""The text features and linear model: a scikit-learn Pipeline from message text to label."""
+
+from __future__ import annotations
+
+import re
+
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
+
+_TOKEN = re.compile(r"[^\W\d_]+|\d+|[.,;:!?()]")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_EMAIL = re.compile(r"\S+@\S+")
+# Words that turn what follows into its opposite: "unable to offer you" is not an offer.
+_NEGATORS = frozenset(
+    "not no never unable cannot can't won't wouldn't isn't aren't don't didn't couldn't unfortunately"
+    " nicht kein keine keinen leider ne pas aucun malheureusement lamentablemente desafortunadamente"
+    " niet geen helaas purtroppo non infelizmente não inte tyvärr".split()
+)
+_SCOPE = 5  # how many words a negation reaches; ends early at punctuation
+
+
+def normalize_text(text: str) -> str:
+    """Return lowercased text with links and addresses replaced and negated words marked."""
+    text = _EMAIL.sub(" emailaddr ", _URL.sub(" urladdr ", text.lower()))
+    text = text.replace("n't", " not").replace("’", "'")
+    out: list[str] = []
+    scope = 0
+    for token in _TOKEN.findall(text):
+        if token in _NEGATORS:
+            scope = _SCOPE
+            out.append(token)
+        elif not token[0].isalnum():
+            scope = 0
+        elif scope:
+            out.append("neg_" + token)
+            scope -= 1
+        else:
+            out.append(token)
+    return " ".join(out)
+
+
+def build_pipeline(c: float = 0.5) -> Pipeline:
+    """Return an untrained pipeline: hashed word and character n-grams, TF-IDF, calibrated SVM."""
+    words = HashingVectorizer(
+        preprocessor=normalize_text,
+        ngram_range=(1, 2),
+        n_features=2**19,
+        alternate_sign=False,
+        norm=None,
+        token_pattern=r"\S+",
+    )
+    chars = HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        n_features=2**19,
+        alternate_sign=False,
+        norm=None,
+        lowercase=True,
+    )
+    return Pipeline(
+        [
+            ("features", FeatureUnion([("words", words), ("chars", chars)])),
+            ("tfidf", TfidfTransformer(sublinear_tf=True)),
+            (
+                "model",
+                CalibratedClassifierCV(
+                    LinearSVC(C=c, class_weight="balanced"), method="sigmoid", cv=5, ensemble=False
+                ),
+            ),
+        ]
+    )

@@ -1,0 +1,23 @@
+"""Score a classifier on a held-out folder of .eml files listed in its labels.csv."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from classifier.labels import Label
+from classifier.model import Classifier
+from classifier.parse import parse_message
+from classifier.train import EvalReport, report
+
+
+def score_holdout(classifier: Classifier, folder: Path) -> EvalReport:
+    """Return the figures of classifier on folder/labels.csv (columns file, label)."""
+    truth: list[Label] = []
+    messages = []
+    with (folder / "labels.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            messages.append(parse_message((folder / row["file"]).read_bytes()))
+            truth.append(row["label"])  # type: ignore[arg-type]
+    predicted = [p.label for p in classifier.predict_many(messages)]
+    return report(truth, predicted, classifier.threshold)

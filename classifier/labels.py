@@ -1,0 +1,13 @@
+"""The four labels of ../shared/LABELS.md and what the rest of gracemail may rely on."""
+
+from typing import Literal, get_args
+
+Label = Literal["offer", "hard_no", "not_now", "other"]
+
+LABELS: tuple[Label, ...] = get_args(Label)
+ACTIONABLE: frozenset[Label] = frozenset({"offer", "hard_no", "not_now"})
+
+
+def is_label(value: str) -> bool:
+    """Return True when value is one of the four labels."""
+    return value in LABELS

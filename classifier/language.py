@@ -1,0 +1,41 @@
+"""Guess the language of a message from its most common short words."""
+
+from __future__ import annotations
+
+import re
+
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        "the and you your we for to of with this that have are our will be is not thank thanks".split()
+    ),
+    "de": frozenset(
+        "der die das und sie ihre wir für mit ist nicht uns ihnen eine einen vielen dank bei zu auf".split()
+    ),
+    "fr": frozenset(
+        "le la les et vous votre nous pour avec est pas une des du dans merci sur au que".split()
+    ),
+    "es": frozenset(
+        "el la los las y usted su nosotros para con es una del en gracias por que muy le".split()
+    ),
+    "nl": frozenset(
+        "de het een en je jij u uw wij we voor met is niet van dank bedankt op te".split()
+    ),
+    "it": frozenset(
+        "il lo la gli le e lei suo noi per con è non una della di grazie che siamo".split()
+    ),
+    "pt": frozenset(
+        "o a os as e você seu sua nós para com é não uma da do obrigado em que".split()
+    ),
+    "sv": frozenset("och du din vi för med är inte en ett av tack att på som till har".split()),
+}
+_WORD = re.compile(r"[a-zà-ÿäöüßñçéèêëíóúãõ]+")
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """Return the ISO 639-1 code of the language whose common words text uses most."""
+    words = _WORD.findall(text[:2000].lower())
+    if not words:
+        return default
+    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
+    best = max(scores, key=lambda lang: scores[lang])
+    return best if scores[best] >= 2 and scores[best] > scores.get(default, 0) else default

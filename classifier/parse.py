@@ -1,0 +1,149 @@
+"""Turn raw RFC 822 bytes into a Message: headers decoded, body as text, quotes and footers cut."""
+
+from __future__ import annotations
+
+import email
+import email.message
+import hashlib
+import re
+from dataclasses import dataclass, field
+from email.header import decode_header, make_header
+from email.utils import getaddresses, parseaddr
+
+from classifier.htmltext import html_to_text
+from classifier.trim import trim_body
+
+MAX_PART_BYTES = 512_000  # a job mail's text never needs more; bigger parts are cut, not refused
+
+
+class ParseError(ValueError):
+    """Raised when bytes cannot be read as a mail message."""
+
+
+@dataclass(frozen=True)
+class Message:
+    """A parsed message: the headers gracemail needs and the text to classify."""
+
+    message_id: str
+    subject: str
+    from_name: str
+    from_addr: str
+    reply_to: str = ""
+    to: str = ""
+    date: str = ""
+    references: str = ""
+    text: str = ""  # the whole body as text
+    html: str = ""  # the HTML part as sent, for sanitised display only
+    new_text: str = ""  # the body with quoted replies, signatures' footers and legal notices cut
+    auto_submitted: bool = False
+    attachments: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def features_text(self) -> str:
+        """Return the text the classifier reads: subject and the new part of the body."""
+        return f"{self.subject}\n{self.new_text}"
+
+
+def decode_words(value: str | None) -> str:
+    """Return a header value with RFC 2047 encoded words decoded; never raises."""
+    if not value:
+        return ""
+    try:
+        text = str(make_header(decode_header(value)))
+    except (ValueError, LookupError, UnicodeError, AssertionError):
+        text = value
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _decode_part(part: email.message.Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    payload = payload[:MAX_PART_BYTES]
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return payload.decode(charset, errors="replace")
+    except LookupError:  # an unknown charset name: latin-1 never fails and keeps ASCII right
+        return payload.decode("latin-1")
+
+
+def _bodies(msg: email.message.Message) -> tuple[str, str, list[str]]:
+    plain: list[str] = []
+    html: list[str] = []
+    attachments: list[str] = []
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        ctype = part.get_content_type()
+        disposition = (part.get("Content-Disposition") or "").lower()
+        filename = part.get_filename()
+        if "attachment" in disposition or (filename and not ctype.startswith("text/")):
+            attachments.append(decode_words(filename) or ctype)
+            continue
+        if ctype == "text/plain":
+            plain.append(_decode_part(part))
+        elif ctype == "text/html":
+            html.append(_decode_part(part))
+    return "\n".join(plain), "\n".join(html), attachments
+
+
+def parse_message(raw: bytes) -> Message:
+    """Parse raw RFC 822 bytes into a Message; raises ParseError when it is not mail."""
+    if not raw or not raw.strip():
+        raise ParseError("empty message")
+    try:
+        msg = email.message_from_bytes(raw)
+    except Exception as exc:  # the stdlib parser is lenient; anything it raises is malformed input
+        raise ParseError(f"unreadable message: {exc}") from exc
+    if not msg.keys():
+        raise ParseError("no headers: not an RFC 822 message")
+    try:
+        plain, html, attachments = _bodies(msg)
+    except Exception as exc:
+        raise ParseError(f"unreadable body: {exc}") from exc
+    text = plain if plain.strip() else html_to_text(html)
+    from_name, from_addr = parseaddr(decode_words(msg.get("From")))
+    reply_pairs = getaddresses([decode_words(msg.get("Reply-To"))])
+    reply_to = next((addr for _, addr in reply_pairs if "@" in addr), "")
+    message_id = (msg.get("Message-ID") or "").strip()
+    if not message_id:
+        # a stable stand-in so the same bytes are recognised when seen again
+        message_id = f"<sha256-{hashlib.sha256(raw).hexdigest()[:32]}@gracemail.invalid>"
+    auto = (msg.get("Auto-Submitted") or "no").lower() != "no" or (
+        (msg.get("Precedence") or "").lower() in {"bulk", "list", "junk"}
+    )
+    return Message(
+        message_id=message_id,
+        subject=decode_words(msg.get("Subject")),
+        from_name=from_name.strip().strip('"'),
+        from_addr=from_addr.lower(),
+        reply_to=reply_to.lower(),
+        to=decode_words(msg.get("To")),
+        date=decode_words(msg.get("Date")),
+        references=decode_words(msg.get("References")) or decode_words(msg.get("In-Reply-To")),
+        text=text,
+        html=html,
+        new_text=trim_body(text),
+        auto_submitted=auto,
+        attachments=tuple(attachments),
+    )
+
+
+def message_from_fields(
+    sender: str, subject: str, body: str, html: str = "", message_id: str = ""
+) -> Message:
+    """Build a Message from loose fields, as the REST API receives them."""
+    from_name, from_addr = parseaddr(sender)
+    text = body if body.strip() else html_to_text(html)
+    if not message_id:
+        digest = hashlib.sha256(f"{sender}\n{subject}\n{body}\n{html}".encode()).hexdigest()
+        message_id = f"<sha256-{digest[:32]}@gracemail.invalid>"
+    return Message(
+        message_id=message_id,
+        subject=subject,
+        from_name=from_name,
+        from_addr=from_addr.lower(),
+        text=text,
+        html=html,
+        new_text=trim_body(text),
+    )

@@ -1,0 +1,1 @@
+"""Render the reply a thoughtful career coach would write, from a label and its slots."""

@@ -1,0 +1,1 @@
+"""gracemail's service: settings, storage, ingest, the mailbox, sending, REST and the web page."""

@@ -1,0 +1,5 @@
+"""Allow `python -m service`."""
+
+from service.cli import main
+
+main()

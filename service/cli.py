@@ -1,0 +1,204 @@
+"""The `gracemail` command: classify, draft, train, eval, serve and poll."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from classifier.model import Classifier, ensure_classifier, is_fresh, train_classifier
+from classifier.parse import ParseError, parse_message
+from service.config import Settings, load_settings
+from service.ingest import Ingest
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+BATCH = 256
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except Exception as exc:  # a bad setting is the user's to fix: say which, no traceback
+        typer.echo(f"gracemail: invalid settings: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _classifier(settings: Settings) -> Classifier:
+    path = settings.resolved_model_path
+    from classifier.corpus import corpus_digest
+
+    if not is_fresh(path, corpus_digest()):
+        typer.echo(f"gracemail: training the model into {path} (once) ...", err=True)
+    return ensure_classifier(path)
+
+
+def expand_paths(paths: list[Path]) -> Iterator[Path]:
+    """Yield the .eml files named by paths, folders searched recursively, in sorted order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.eml") if p.is_file())
+        else:
+            yield path
+
+
+@app.command()
+def classify(
+    paths: Annotated[list[Path], typer.Argument(help=".eml files or folders of them")],
+    format: Annotated[
+        Literal["text", "jsonl"], typer.Option(help="jsonl: one JSON object a message")
+    ] = "text",
+) -> None:
+    """Label messages; errors go to stderr and the run goes on (exit 1 if any file failed)."""
+    classifier = _classifier(_settings())
+    failed = 0
+    batch: list[tuple[Path, object]] = []
+
+    def flush() -> None:
+        messages = [m for _, m in batch]
+        for (path, msg), p in zip(batch, classifier.predict_many(messages), strict=True):  # type: ignore[arg-type]
+            row = {
+                "path": str(path),
+                "message_id": msg.message_id,  # type: ignore[attr-defined]
+                "label": p.label,
+                "confidence": p.confidence,
+                "contact_name": p.slots.contact_name,
+                "company": p.slots.company,
+                "role": p.slots.role,
+            }
+            if format == "jsonl":
+                typer.echo(json.dumps(row, ensure_ascii=False))
+            else:
+                typer.echo(
+                    f"{p.label:<8} {p.confidence:.2f}  {path}  {p.slots.company} {p.slots.role}".rstrip()
+                )
+        batch.clear()
+
+    for path in expand_paths(paths):
+        try:
+            batch.append((path, parse_message(path.read_bytes())))
+        except (OSError, ParseError) as exc:
+            failed += 1
+            typer.echo(f"gracemail: {path}: {exc}", err=True)
+            continue
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def draft(
+    path: Annotated[Path, typer.Argument(help="one .eml file")],
+    format: Annotated[Literal["text", "json"], typer.Option(help="json: one JSON object")] = "text",
+) -> None:
+    """Label one message and print its reply drafts."""
+    settings = _settings()
+    try:
+        msg = parse_message(path.read_bytes())
+    except (OSError, ParseError) as exc:
+        typer.echo(f"gracemail: {path}: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    ingest = Ingest(_classifier(settings), settings.profile.to_profile())
+    result = ingest.outcome(msg, ingest.classifier.predict(msg))
+    if format == "json":
+        out = {
+            "label": result.label,
+            "confidence": result.confidence,
+            "drafts": [
+                {
+                    "kind": d.kind,
+                    "to": d.to,
+                    "subject": d.subject,
+                    "body": d.body,
+                    "language": d.language,
+                    "note": d.note,
+                    "followup_date": d.followup_date.isoformat() if d.followup_date else None,
+                }
+                for d in result.drafts
+            ],
+        }
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"label: {result.label} ({result.confidence:.2f})")
+    for d in result.drafts:
+        typer.echo(f"\n--- {d.kind} ---\nTo: {d.to or '(none)'}\nSubject: {d.subject}")
+        if d.note:
+            typer.echo(f"Note: {d.note}")
+        if d.followup_date:
+            typer.echo(f"Follow-up: {d.followup_date.isoformat()}")
+        typer.echo(f"\n{d.body}")
+
+
+@app.command()
+def train() -> None:
+    """Train the model on the corpus (and stored corrections), save it, print the CV figures."""
+    settings = _settings()
+    from service.store import Store
+
+    corrections = Store(settings.resolved_database_url).list_corrections()
+    _, report = train_classifier(settings.resolved_model_path, extra=corrections)  # type: ignore[arg-type]
+    if report:
+        typer.echo(report.format())
+    typer.echo(f"model saved to {settings.resolved_model_path}")
+
+
+@app.command(name="eval")
+def evaluate(
+    holdout: Annotated[
+        Path | None, typer.Option(help="also score a folder with labels.csv")
+    ] = None,
+) -> None:
+    """Print stratified 5-fold cross-validated figures, and held-out ones when asked."""
+    from classifier.corpus import load_corpus
+    from classifier.train import cross_validate
+
+    typer.echo("5-fold stratified cross-validation on the corpus:")
+    typer.echo(cross_validate(load_corpus()).format())
+    if holdout:
+        from classifier.holdout import score_holdout
+
+        typer.echo(f"\nheld-out set {holdout}:")
+        typer.echo(score_holdout(_classifier(_settings()), holdout).format())
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to bind (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (default 8000)")] = None,
+    demo: Annotated[
+        bool, typer.Option(help="load the demo inbox even with IMAP configured")
+    ] = False,
+) -> None:
+    """Run the web service; with no mailbox configured, on the demo inbox from data/."""
+    import uvicorn
+
+    from service.app import create_app
+    from service.demo import load_demo
+
+    settings = _settings()
+    app_ = create_app(settings, _classifier(settings))
+    if demo or not settings.imap_host:
+        count = load_demo(app_.state.ingest)
+        typer.echo(
+            f"gracemail: no mailbox configured; demo inbox loaded ({count} messages)", err=True
+        )
+    bind = host or settings.web_host
+    typer.echo(
+        f"gracemail: serving on http://{bind}:{port or settings.web_port}/ (API docs at /docs)",
+        err=True,
+    )
+    uvicorn.run(app_, host=bind, port=port or settings.web_port, log_level="warning")
+
+
+def main() -> None:
+    """Run the command line."""
+    app(prog_name="gracemail")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

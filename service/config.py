@@ -1,0 +1,151 @@
+"""Settings from GRACEMAIL_* environment variables and an optional TOML file; the only reader of both."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from drafts.profile import Profile, Referrer
+
+TlsMode = Literal["ssl", "starttls", "none"]
+
+
+class ReferrerSettings(BaseModel):
+    """Someone who referred the user to a company."""
+
+    name: str
+    email: str = ""
+
+
+class ProfileSettings(BaseModel):
+    """The user's name, signature and standing choices for drafts."""
+
+    name: str = "Alex Example"
+    email: str = ""
+    signature: str = ""
+    decline_reason: str = ""
+    interim_help: str = ""
+    ask_for_leads: bool = False
+    followup_days: int = Field(default=90, ge=7, le=730)
+    referrals: dict[str, ReferrerSettings] = Field(default_factory=dict)
+
+    def to_profile(self) -> Profile:
+        """Return the plain Profile the drafts package takes."""
+        return Profile(
+            name=self.name,
+            email=self.email,
+            signature=self.signature,
+            decline_reason=self.decline_reason,
+            interim_help=self.interim_help,
+            ask_for_leads=self.ask_for_leads,
+            followup_days=self.followup_days,
+            referrals={k: Referrer(v.name, v.email) for k, v in self.referrals.items()},
+        )
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "gracemail"
+
+
+class Settings(BaseSettings):
+    """Every setting gracemail reads; GRACEMAIL_CONFIG names an optional TOML file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GRACEMAIL_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str = ""
+    model_path: Path | None = None
+    max_message_bytes: int = Field(default=2_000_000, ge=10_000)
+    profile: ProfileSettings = Field(default_factory=ProfileSettings)
+
+    imap_host: str = ""
+    imap_port: int = 0  # 0: 993 for ssl, 143 otherwise
+    imap_user: str = ""
+    imap_password: SecretStr = SecretStr("")
+    imap_oauth2_token: SecretStr = SecretStr("")
+    imap_oauth2_mechanism: Literal["XOAUTH2", "OAUTHBEARER"] = "XOAUTH2"
+    imap_tls: TlsMode = "ssl"
+    imap_tls_verify: bool = True
+    imap_allow_plain: bool = False  # plain IMAP only when asked for, e.g. on loopback in tests
+    imap_folders: str = "INBOX"
+    imap_poll_seconds: float = Field(default=60.0, gt=0)
+    imap_idle_seconds: float = Field(default=25 * 60, gt=0, le=29 * 60)
+    imap_backfill_days: int = Field(default=30, ge=0)
+    imap_batch_size: int = Field(default=500, ge=1, le=5000)
+    imap_label_mode: Literal["keywords", "copy", "move"] = "keywords"
+    imap_keyword_offer: str = "gracemail-offer"
+    imap_keyword_hard_no: str = "gracemail-hard-no"
+    imap_keyword_not_now: str = "gracemail-not-now"
+    imap_save_drafts: bool = False
+
+    smtp_host: str = ""
+    smtp_port: int = 0  # 0: 465 for ssl, 587 for starttls, 25 otherwise
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_oauth2_token: SecretStr = SecretStr("")
+    smtp_tls: TlsMode = "starttls"
+    smtp_tls_verify: bool = True
+
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    web_password: SecretStr = SecretStr("")
+    web_allow_remote: bool = False
+    web_tls_cert: Path | None = None
+    web_tls_key: Path | None = None
+
+    @field_validator("imap_folders")
+    @classmethod
+    def _folders_not_empty(cls, value: str) -> str:
+        if not [f for f in value.split(",") if f.strip()]:
+            raise ValueError("GRACEMAIL_IMAP_FOLDERS needs at least one folder")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Read init values, then the environment, then the TOML file named by GRACEMAIL_CONFIG."""
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = os.environ.get("GRACEMAIL_CONFIG", "")
+        if path:
+            if not Path(path).is_file():
+                raise FileNotFoundError(f"GRACEMAIL_CONFIG names {path}, which is not a file")
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """Return the database URL, SQLite in the data folder by default."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'gracemail.db'}"
+
+    @property
+    def resolved_model_path(self) -> Path:
+        """Return where the trained model lives."""
+        return self.model_path or self.data_dir / "model.skops"
+
+    @property
+    def folders(self) -> list[str]:
+        """Return the IMAP folders to watch."""
+        return [f.strip() for f in self.imap_folders.split(",") if f.strip()]
+
+
+def load_settings() -> Settings:
+    """Return settings from the environment and the optional TOML file."""
+    return Settings()

@@ -1,0 +1,194 @@
+"""Storage of messages, drafts, checkpoints and corrections; the only module that runs SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    relationship,
+    sessionmaker,
+)
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC, without tzinfo, as SQLite stores it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    """Base of every table."""
+
+
+class MessageRow(Base):
+    """A message gracemail has seen, its label and slots, or the error that stopped it."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(998), unique=True, index=True)
+    folder: Mapped[str] = mapped_column(String(255), default="")
+    uid: Mapped[int | None] = mapped_column(default=None)
+    source: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    from_name: Mapped[str] = mapped_column(Text, default="")
+    from_addr: Mapped[str] = mapped_column(Text, default="")
+    reply_to: Mapped[str] = mapped_column(Text, default="")
+    references: Mapped[str] = mapped_column(Text, default="")
+    date: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    html: Mapped[str] = mapped_column(Text, default="")
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    label: Mapped[str] = mapped_column(String(16), default="other", index=True)
+    confidence: Mapped[float] = mapped_column(default=0.0)
+    contact_name: Mapped[str] = mapped_column(Text, default="")
+    company: Mapped[str] = mapped_column(Text, default="")
+    role: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    drafts: Mapped[list[DraftRow]] = relationship(
+        back_populates="message", cascade="all, delete-orphan", order_by="DraftRow.id"
+    )
+
+
+class DraftRow(Base):
+    """A reply waiting for approval, approved, sent, failed or discarded."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_pk: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    to: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    in_reply_to: Mapped[str] = mapped_column(Text, default="")
+    references: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    followup_date: Mapped[date | None] = mapped_column(default=None)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    sent_message_id: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    message: Mapped[MessageRow] = relationship(back_populates="drafts")
+
+
+class CheckpointRow(Base):
+    """How far the poller got in one folder: its UIDVALIDITY and the last UID fully handled."""
+
+    __tablename__ = "checkpoints"
+
+    folder: Mapped[str] = mapped_column(String(255), primary_key=True)
+    uidvalidity: Mapped[int] = mapped_column(default=0)
+    last_uid: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CorrectionRow(Base):
+    """A label the user changed: what the model said and what the user says."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_pk: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    old_label: Mapped[str] = mapped_column(String(16))
+    new_label: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    # WAL lets the web page read while the poller writes; the timeout waits out the other writer
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class Store:
+    """A database of messages and drafts; every read and write goes through here."""
+
+    def __init__(self, url: str) -> None:
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """Yield a session that commits on success and rolls back on error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def has_message(self, message_id: str) -> bool:
+        """Return True when a message with this Message-ID is stored."""
+        with self.session() as s:
+            return (
+                s.scalar(select(MessageRow.id).where(MessageRow.message_id == message_id))
+                is not None
+            )
+
+    def get_message(self, message_id: str) -> MessageRow | None:
+        """Return the stored message with this Message-ID, drafts loaded, or None."""
+        with self.session() as s:
+            row = s.scalar(select(MessageRow).where(MessageRow.message_id == message_id))
+            if row is not None:
+                _ = row.drafts  # load them while the session is open
+            return row
+
+    def add_message(self, row: MessageRow, drafts: list[DraftRow]) -> MessageRow:
+        """Store a message and its drafts in one transaction; returns the stored row."""
+        with self.session() as s:
+            row.drafts = drafts
+            s.add(row)
+        return row
+
+    def list_messages(self, label: str | None = None, limit: int = 200) -> list[MessageRow]:
+        """Return stored messages, newest first, optionally of one label."""
+        with self.session() as s:
+            query = select(MessageRow).order_by(MessageRow.id.desc()).limit(limit)
+            if label:
+                query = query.where(MessageRow.label == label)
+            rows = list(s.scalars(query))
+            for row in rows:
+                _ = row.drafts
+            return rows
+
+    def list_corrections(self) -> list[tuple[bytes, str]]:
+        """Return (raw message, corrected label) pairs for retraining."""
+        with self.session() as s:
+            query = (
+                select(MessageRow.raw, CorrectionRow.new_label)
+                .join(CorrectionRow, CorrectionRow.message_pk == MessageRow.id)
+                .order_by(CorrectionRow.id)
+            )
+            latest: dict[bytes, str] = {}
+            for raw, label in s.execute(query):
+                if raw:
+                    latest[raw] = label  # the last correction of a message wins
+            return list(latest.items())
