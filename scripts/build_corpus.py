@@ -14,10 +14,10 @@ import html
 import random
 import re
 import sys
+from datetime import UTC, datetime, timedelta
 from email import charset as email_charset
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import yaml
@@ -28,8 +28,18 @@ OUT = ROOT / "data" / "corpus" / "messages"
 LABELS_CSV = ROOT / "data" / "corpus" / "labels.csv"
 FIELDS = ["file", "id", "label", "lang", "kind", "contact_name", "company", "role"]
 CANDIDATES = [
-    "Priya Shah", "Tomasz Nowak", "Amara Okeke", "Liam O'Brien", "Mei Chen", "Jonas Berg",
-    "Sofia Rossi", "Carlos Mendes", "Aisha Rahman", "Noah Fischer", "Elena Petrova", "Kwame Mensah",
+    "Priya Shah",
+    "Tomasz Nowak",
+    "Amara Okeke",
+    "Liam O'Brien",
+    "Mei Chen",
+    "Jonas Berg",
+    "Sofia Rossi",
+    "Carlos Mendes",
+    "Aisha Rahman",
+    "Noah Fischer",
+    "Elena Petrova",
+    "Kwame Mensah",
 ]
 
 
@@ -47,14 +57,20 @@ def _html_body(text: str, rng: random.Random, company: str) -> str:
         lines = para.split("\n")
         if all(line.startswith(">") for line in lines):
             inner = "<br>".join(html.escape(line.lstrip("> ")) for line in lines)
-            blocks.append(f'<blockquote style="border-left:2px solid #ccc;padding-left:8px">{inner}</blockquote>')
+            blocks.append(
+                f'<blockquote style="border-left:2px solid #ccc;padding-left:8px">{inner}</blockquote>'
+            )
         else:
             blocks.append("<p>" + "<br>\n".join(html.escape(line) for line in lines) + "</p>")
     inner = "\n".join(blocks)
     style = rng.choice(["plain", "table", "branded"])
     if style == "plain":
         return f"<html><body>{inner}</body></html>"
-    header = f'<h2 style="color:#224">{html.escape(company)}</h2>' if company and style == "branded" else ""
+    header = (
+        f'<h2 style="color:#224">{html.escape(company)}</h2>'
+        if company and style == "branded"
+        else ""
+    )
     pixel = f'<img src="https://t.example-mail.net/o/{rng.randrange(10**9)}.gif" width="1" height="1" alt="">'
     return (
         "<!DOCTYPE html><html><head><style>p{font-family:Arial;font-size:14px}</style></head><body>"
@@ -75,7 +91,12 @@ def _set_text(msg: EmailMessage, text: str, subtype: str, rng: random.Random, la
             pass
     if cte == "8bit" and not text.isascii():
         cte = "quoted-printable"
-    msg.set_content(text, subtype=subtype, charset=charset, cte=cte if cte != "8bit" else "7bit" if text.isascii() else "8bit")
+    msg.set_content(
+        text,
+        subtype=subtype,
+        charset=charset,
+        cte=cte if cte != "8bit" else "7bit" if text.isascii() else "8bit",
+    )
 
 
 def render(entry: dict[str, str], rng: random.Random) -> bytes:
@@ -91,7 +112,7 @@ def render(entry: dict[str, str], rng: random.Random) -> bytes:
     if entry.get("reply_to"):
         msg["Reply-To"] = entry["reply_to"]
     msg["Subject"] = entry["subject"]
-    when = datetime(2025, 1, 6, tzinfo=timezone.utc) + timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
+    when = datetime(2025, 1, 6, tzinfo=UTC) + timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
     msg["Date"] = format_datetime(when)
     digest = hashlib.sha1(entry["id"].encode()).hexdigest()
     msg["Message-ID"] = f"<{digest[:20]}.{rng.randrange(10**6)}@{domain}>"
@@ -110,8 +131,12 @@ def render(entry: dict[str, str], rng: random.Random) -> bytes:
     else:
         _set_text(msg, _html_body(body, rng, entry.get("company", "")), "html", rng, entry["lang"])
     if rng.random() < 0.08:
-        msg.add_attachment(b"%PDF-1.4\n% placeholder\n", maintype="application", subtype="pdf",
-                           filename=rng.choice(["document.pdf", "details.pdf", "info.pdf"]))
+        msg.add_attachment(
+            b"%PDF-1.4\n% placeholder\n",
+            maintype="application",
+            subtype="pdf",
+            filename=rng.choice(["document.pdf", "details.pdf", "info.pdf"]),
+        )
     for n, part in enumerate(msg.walk()):
         if part.is_multipart():  # fixed boundaries keep the corpus, and so its hash, reproducible
             part.set_boundary(f"=_{digest[:16]}_{n}")

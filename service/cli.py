@@ -195,6 +195,38 @@ def serve(
     uvicorn.run(app_, host=bind, port=port or settings.web_port, log_level="warning")
 
 
+@app.command()
+def poll(
+    once: Annotated[bool, typer.Option(help="process what is in the mailbox now and exit")] = False,
+) -> None:
+    """Watch the IMAP mailbox: label every job reply once and queue its drafts."""
+    import logging
+    import signal
+    import threading
+
+    from service.poller import CredentialsError, Poller, print_progress
+    from service.store import Store
+
+    settings = _settings()
+    if not settings.imap_host:
+        typer.echo(
+            "gracemail: set GRACEMAIL_IMAP_HOST (and _USER, _PASSWORD) to poll a mailbox", err=True
+        )
+        raise typer.Exit(2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    store = Store(settings.resolved_database_url)
+    ingest = Ingest(_classifier(settings), settings.profile.to_profile(), store)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())  # finish the batch in hand, then exit cleanly
+    poller = Poller(settings, ingest, store, stop=stop, progress=print_progress)
+    try:
+        poller.run(once=once)
+    except CredentialsError as exc:
+        typer.echo(f"gracemail: {exc}", err=True)
+        raise typer.Exit(3) from exc
+
+
 def main() -> None:
     """Run the command line."""
     app(prog_name="gracemail")

@@ -90,65 +90,100 @@ class Ingest:
             drafts=drafts,
         )
 
-    def handle_message(
+    def handle_many(
         self,
-        msg: Message,
-        raw: bytes | None = None,
+        items: list[tuple[bytes, int | None]],
         folder: str = "",
-        uid: int | None = None,
         source: str = "",
-    ) -> Outcome:
-        """Label and draft one parsed message; store it unless its Message-ID is already stored."""
-        if self.store is not None and self.store.has_message(msg.message_id):
-            return Outcome(message_id=msg.message_id, duplicate=True)
-        result = self.outcome(msg, self.classifier.predict(msg))
-        if self.store is not None:
-            self.store.add_message(
-                MessageRow(
-                    message_id=msg.message_id,
-                    folder=folder,
-                    uid=uid,
-                    source=source,
-                    subject=msg.subject,
-                    from_name=msg.from_name,
-                    from_addr=msg.from_addr,
-                    reply_to=msg.reply_to,
-                    references=msg.references,
-                    date=msg.date,
-                    text=msg.text,
-                    html=msg.html,
-                    raw=raw,
-                    label=result.label,
-                    confidence=result.confidence,
-                    contact_name=result.slots.contact_name,
-                    company=result.slots.company,
-                    role=result.slots.role,
-                    language=result.language,
-                ),
-                [draft_row(d) for d in result.drafts],
+        checkpoint: tuple[str, int, int] | None = None,
+    ) -> list[Outcome]:
+        """Parse, label, draft and store (raw, uid) items in one transaction, in order.
+
+        A message whose Message-ID is stored already comes back as a duplicate with its stored
+        label and is not drafted again; one that cannot be parsed is recorded with its error.
+        The checkpoint (folder, uidvalidity, last_uid), when given, commits with the messages.
+        """
+        parsed: list[tuple[bytes, int | None, Message | None, str]] = []
+        for raw, uid in items:
+            try:
+                parsed.append((raw, uid, parse_message(raw), ""))
+            except ParseError as exc:
+                parsed.append((raw, uid, None, str(exc)))
+        ids = [m.message_id if m else _unparsed_id(raw) for raw, _, m, _ in parsed]
+        known = self.store.known_labels(ids) if self.store is not None else {}
+        fresh = [m for (_, _, m, _), mid in zip(parsed, ids, strict=True) if m and mid not in known]
+        predictions = dict(
+            zip((m.message_id for m in fresh), self.classifier.predict_many(fresh), strict=True)
+        )
+        outcomes: list[Outcome] = []
+        rows: list[tuple[MessageRow, list[DraftRow]]] = []
+        for (raw, uid, msg, error), mid in zip(parsed, ids, strict=True):
+            if mid in known or any(r.message_id == mid for r, _ in rows):
+                outcomes.append(
+                    Outcome(message_id=mid, label=known.get(mid, "other"), duplicate=True)
+                )
+                continue
+            if msg is None:
+                outcomes.append(Outcome(message_id=mid, error=error))
+                # recorded once with its error, so a poller never retries it forever
+                rows.append(
+                    (
+                        MessageRow(
+                            message_id=mid,
+                            folder=folder,
+                            uid=uid,
+                            source=source,
+                            error=error,
+                            raw=raw[:100_000],
+                        ),
+                        [],
+                    )
+                )
+                continue
+            result = self.outcome(msg, predictions[mid])
+            outcomes.append(result)
+            rows.append(
+                (
+                    _message_row(msg, result, raw, folder, uid, source),
+                    [draft_row(d) for d in result.drafts],
+                )
             )
-        return result
+        if self.store is not None:
+            self.store.add_messages(rows, checkpoint)
+        return outcomes
 
     def handle(
         self, raw: bytes, folder: str = "", uid: int | None = None, source: str = ""
     ) -> Outcome:
-        """Parse, label, draft and store raw bytes; a message that cannot be parsed is recorded."""
-        try:
-            msg = parse_message(raw)
-        except ParseError as exc:
-            message_id = f"<unparsed-{hashlib.sha256(raw).hexdigest()[:32]}@gracemail.invalid>"
-            if self.store is not None and not self.store.has_message(message_id):
-                # recorded once with its error, so a poller never retries it forever
-                self.store.add_message(
-                    MessageRow(
-                        message_id=message_id,
-                        folder=folder,
-                        uid=uid,
-                        source=source,
-                        error=str(exc),
-                        raw=raw[:100_000],
-                    ),
-                    [],
-                )
-            return Outcome(message_id=message_id, error=str(exc))
-        return self.handle_message(msg, raw=raw, folder=folder, uid=uid, source=source)
+        """Parse, label, draft and store one message; see handle_many."""
+        return self.handle_many([(raw, uid)], folder=folder, source=source)[0]
+
+
+def _unparsed_id(raw: bytes) -> str:
+    return f"<unparsed-{hashlib.sha256(raw).hexdigest()[:32]}@gracemail.invalid>"
+
+
+def _message_row(
+    msg: Message, result: Outcome, raw: bytes, folder: str, uid: int | None, source: str
+) -> MessageRow:
+    return MessageRow(
+        message_id=msg.message_id,
+        folder=folder,
+        uid=uid,
+        source=source,
+        subject=msg.subject,
+        from_name=msg.from_name,
+        from_addr=msg.from_addr,
+        reply_to=msg.reply_to,
+        references=msg.references,
+        date=msg.date,
+        text=msg.text,
+        html=msg.html,
+        raw=raw,
+        label=result.label,
+        confidence=result.confidence,
+        contact_name=result.slots.contact_name,
+        company=result.slots.company,
+        role=result.slots.role,
+        language=result.language,
+    )

@@ -15,6 +15,7 @@ from sqlalchemy import (
     create_engine,
     event,
     select,
+    update,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import (
@@ -62,6 +63,9 @@ class MessageRow(Base):
     role: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(8), default="en")
     error: Mapped[str] = mapped_column(Text, default="")
+    mailbox_labelled: Mapped[bool] = mapped_column(
+        default=False
+    )  # keyword/folder set on the server
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     drafts: Mapped[list[DraftRow]] = relationship(
@@ -161,12 +165,65 @@ class Store:
                 _ = row.drafts  # load them while the session is open
             return row
 
-    def add_message(self, row: MessageRow, drafts: list[DraftRow]) -> MessageRow:
-        """Store a message and its drafts in one transaction; returns the stored row."""
+    def known_labels(self, message_ids: list[str]) -> dict[str, str]:
+        """Return {Message-ID: label} for those of message_ids already stored."""
+        found: dict[str, str] = {}
         with self.session() as s:
-            row.drafts = drafts
-            s.add(row)
-        return row
+            for i in range(0, len(message_ids), 500):
+                query = select(MessageRow.message_id, MessageRow.label).where(
+                    MessageRow.message_id.in_(message_ids[i : i + 500])
+                )
+                found.update({mid: label for mid, label in s.execute(query)})
+        return found
+
+    def add_messages(
+        self,
+        rows: list[tuple[MessageRow, list[DraftRow]]],
+        checkpoint: tuple[str, int, int] | None = None,
+    ) -> None:
+        """Store messages with their drafts, and advance a folder's checkpoint, in one transaction."""
+        with self.session() as s:
+            for row, drafts in rows:
+                row.drafts = drafts
+                s.add(row)
+            if checkpoint is not None:
+                folder, uidvalidity, last_uid = checkpoint
+                current = s.get(CheckpointRow, folder)
+                if current is None:
+                    s.add(CheckpointRow(folder=folder, uidvalidity=uidvalidity, last_uid=last_uid))
+                else:
+                    current.uidvalidity, current.last_uid = uidvalidity, last_uid
+
+    def get_checkpoint(self, folder: str) -> tuple[int, int] | None:
+        """Return (uidvalidity, last_uid) of a folder, or None before its first sync."""
+        with self.session() as s:
+            row = s.get(CheckpointRow, folder)
+            return (row.uidvalidity, row.last_uid) if row else None
+
+    def set_checkpoint(self, folder: str, uidvalidity: int, last_uid: int) -> None:
+        """Record how far a folder has been handled."""
+        self.add_messages([], (folder, uidvalidity, last_uid))
+
+    def unlabelled(self, folder: str) -> list[tuple[int, str]]:
+        """Return (uid, label) of actionable messages in folder whose IMAP label is not yet set."""
+        with self.session() as s:
+            query = select(MessageRow.uid, MessageRow.label).where(
+                MessageRow.folder == folder,
+                MessageRow.mailbox_labelled.is_(False),
+                MessageRow.uid.is_not(None),
+                MessageRow.label != "other",
+            )
+            return [(uid, label) for uid, label in s.execute(query) if uid is not None]
+
+    def mark_labelled(self, folder: str, uids: list[int]) -> None:
+        """Record that the IMAP label of these messages is set."""
+        with self.session() as s:
+            for i in range(0, len(uids), 500):
+                s.execute(
+                    update(MessageRow)
+                    .where(MessageRow.folder == folder, MessageRow.uid.in_(uids[i : i + 500]))
+                    .values(mailbox_labelled=True)
+                )
 
     def list_messages(self, label: str | None = None, limit: int = 200) -> list[MessageRow]:
         """Return stored messages, newest first, optionally of one label."""

@@ -1,0 +1,185 @@
+"""Real servers for the tests: a Dovecot IMAP/LMTP instance from its own config in a temp folder."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 10.0) -> None:
+    """Return once something accepts connections on port; raises TimeoutError."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on port {port}")
+
+
+@dataclass
+class Dovecot:
+    """A running Dovecot: its ports, users and folder."""
+
+    root: Path
+    imap_port: int
+    lmtp_port: int
+    users: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def config(self) -> Path:
+        return self.root / "dovecot.conf"
+
+    def start(self) -> None:
+        """Start the server and wait for its IMAP greeting."""
+        self.process = subprocess.Popen(
+            [DOVECOT, "-F", "-c", str(self.config)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,  # a pipe would hang: Dovecot's children keep it open
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        wait_for_port(self.imap_port)
+
+    def stop(self) -> None:
+        """Stop the server and every child it started."""
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # the port is free once the last child is gone
+            try:
+                with socket.create_connection(("127.0.0.1", self.imap_port), timeout=0.2):
+                    time.sleep(0.05)
+            except OSError:
+                return
+
+    def restart(self) -> None:
+        """Stop and start again on the same ports and mail."""
+        self.stop()
+        self.start()
+
+    def add_user(self, name: str, password: str) -> None:
+        """Add a passwd-file user; Dovecot reads the file on each login."""
+        self.users[name] = password
+        lines = [f"{u}:{{PLAIN}}{p}::::::" for u, p in self.users.items()]
+        (self.root / "users").write_text("\n".join(lines) + "\n")
+        os.chmod(self.root / "users", 0o644)
+
+    def maildir(self, user: str) -> Path:
+        return self.root / "mail" / user / "Maildir"
+
+
+def make_dovecot() -> Dovecot:
+    """Write a Dovecot config into a fresh short temp folder and return the (stopped) server."""
+    root = Path(tempfile.mkdtemp(prefix="gmdc"))
+    os.chmod(root, 0o755)  # the auth process runs as `dovecot` and must reach the users file
+    server = Dovecot(root=root, imap_port=free_port(), lmtp_port=free_port())
+    (root / "mail").mkdir()
+    as_root = os.geteuid() == 0
+    if as_root:
+        nobody = pwd.getpwnam("nobody")
+        os.chown(root / "mail", nobody.pw_uid, nobody.pw_gid)
+        ownership = "mail_uid = nobody\nmail_gid = nogroup\n"
+    else:
+        user = pwd.getpwuid(os.geteuid()).pw_name
+        group = subprocess.run(["id", "-gn"], capture_output=True, text=True, check=True).stdout.strip()
+        ownership = (
+            f"default_internal_user = {user}\ndefault_login_user = {user}\n"
+            f"default_internal_group = {group}\n"
+            "service anvil {\n  chroot =\n}\nservice imap-login {\n  chroot =\n}\n"
+        )
+    server.config.write_text(
+        f"""
+instance_name = gm{server.imap_port}
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+info_log_path = {root}/dovecot.log
+protocols = imap lmtp
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:{root}/mail/%u/Maildir
+mail_fsync = never
+{ownership}
+passdb {{
+  driver = passwd-file
+  args = {root}/users
+}}
+userdb {{
+  driver = passwd-file
+  args = {root}/users
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {server.imap_port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service lmtp {{
+  inet_listener lmtp {{
+    address = 127.0.0.1
+    port = {server.lmtp_port}
+  }}
+}}
+service pop3-login {{
+  inet_listener pop3 {{
+    port = 0
+  }}
+}}
+protocol imap {{
+  mail_max_userip_connections = 100
+}}
+protocol lmtp {{
+  auth_username_format = %Ln
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+  mailbox Drafts {{
+    special_use = \\Drafts
+    auto = create
+  }}
+  mailbox Sent {{
+    special_use = \\Sent
+    auto = create
+  }}
+}}
+"""
+    )
+    server.add_user("alice", "secret")
+    server.add_user("recruiter", "secret")
+    return server
