@@ -121,7 +121,9 @@ def load_classifier(path: Path) -> Classifier:
     if untrusted - _TRUSTED:
         raise ValueError(f"{path}: model file names untrusted types {sorted(untrusted - _TRUSTED)}")
     pipeline = sio.load(path, trusted=sorted(untrusted))
-    return Classifier(pipeline=pipeline, threshold=float(read_meta(path).get("threshold", 0.5)))
+    return Classifier(
+        pipeline=pipeline, threshold=float(str(read_meta(path).get("threshold", 0.5)))
+    )
 
 
 def is_fresh(path: Path, digest: str) -> bool:

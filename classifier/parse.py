@@ -44,13 +44,14 @@ class Message:
         return f"{self.subject}\n{self.new_text}"
 
 
-def decode_words(value: str | None) -> str:
+def decode_words(value: object) -> str:
     """Return a header value with RFC 2047 encoded words decoded; never raises."""
     if not value:
         return ""
+    value = str(value)  # a header with raw 8-bit bytes comes back as a Header object
     try:
         text = str(make_header(decode_header(value)))
-    except (ValueError, LookupError, UnicodeError, AssertionError):
+    except Exception:
         text = value
     return re.sub(r"\s+", " ", text).strip()
 
@@ -75,7 +76,7 @@ def _bodies(msg: email.message.Message) -> tuple[str, str, list[str]]:
         if part.is_multipart():
             continue
         ctype = part.get_content_type()
-        disposition = (part.get("Content-Disposition") or "").lower()
+        disposition = str(part.get("Content-Disposition") or "").lower()
         filename = part.get_filename()
         if "attachment" in disposition or (filename and not ctype.startswith("text/")):
             attachments.append(decode_words(filename) or ctype)
@@ -89,6 +90,15 @@ def _bodies(msg: email.message.Message) -> tuple[str, str, list[str]]:
 
 def parse_message(raw: bytes) -> Message:
     """Parse raw RFC 822 bytes into a Message; raises ParseError when it is not mail."""
+    try:
+        return _parse(raw)
+    except ParseError:
+        raise
+    except Exception as exc:  # the last line of defence: broken mail is an error, not a crash
+        raise ParseError(f"malformed message: {type(exc).__name__}: {exc}") from exc
+
+
+def _parse(raw: bytes) -> Message:
     if not raw or not raw.strip():
         raise ParseError("empty message")
     try:
@@ -105,12 +115,12 @@ def parse_message(raw: bytes) -> Message:
     from_name, from_addr = parseaddr(decode_words(msg.get("From")))
     reply_pairs = getaddresses([decode_words(msg.get("Reply-To"))])
     reply_to = next((addr for _, addr in reply_pairs if "@" in addr), "")
-    message_id = (msg.get("Message-ID") or "").strip()
+    message_id = decode_words(msg.get("Message-ID"))
     if not message_id:
         # a stable stand-in so the same bytes are recognised when seen again
         message_id = f"<sha256-{hashlib.sha256(raw).hexdigest()[:32]}@gracemail.invalid>"
-    auto = (msg.get("Auto-Submitted") or "no").lower() != "no" or (
-        (msg.get("Precedence") or "").lower() in {"bulk", "list", "junk"}
+    auto = (decode_words(msg.get("Auto-Submitted")) or "no").lower() != "no" or (
+        decode_words(msg.get("Precedence")).lower() in {"bulk", "list", "junk"}
     )
     return Message(
         message_id=message_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +43,9 @@ class EvalReport:
         return "\n".join(lines)
 
 
-def apply_threshold(probabilities: np.ndarray, classes: list[str], threshold: float) -> list[Label]:
+def apply_threshold(
+    probabilities: np.ndarray, classes: Sequence[str], threshold: float
+) -> list[Label]:
     """Return labels from probabilities, demoting unsure actionable ones to `other`."""
     out: list[Label] = []
     for row in probabilities:
@@ -58,7 +61,9 @@ def actionable_precision(truth: list[Label], predicted: list[Label]) -> float:
     return sum(t in ACTIONABLE for t in marked) / len(marked) if marked else 1.0
 
 
-def choose_threshold(probabilities: np.ndarray, classes: list[str], truth: list[Label]) -> float:
+def choose_threshold(
+    probabilities: np.ndarray, classes: Sequence[str], truth: list[Label]
+) -> float:
     """Return the threshold with the best macro-F1 among those meeting the precision target."""
     best, best_f1 = 0.95, -1.0
     for threshold in np.arange(0.30, 0.96, 0.01):

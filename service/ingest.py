@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -92,7 +92,7 @@ class Ingest:
 
     def handle_many(
         self,
-        items: list[tuple[bytes, int | None]],
+        items: Sequence[tuple[bytes, int | None]],
         folder: str = "",
         source: str = "",
         checkpoint: tuple[str, int, int] | None = None,

@@ -111,7 +111,9 @@ def make_dovecot() -> Dovecot:
         ownership = "mail_uid = nobody\nmail_gid = nogroup\n"
     else:
         user = pwd.getpwuid(os.geteuid()).pw_name
-        group = subprocess.run(["id", "-gn"], capture_output=True, text=True, check=True).stdout.strip()
+        group = subprocess.run(
+            ["id", "-gn"], capture_output=True, text=True, check=True
+        ).stdout.strip()
         ownership = (
             f"default_internal_user = {user}\ndefault_login_user = {user}\n"
             f"default_internal_group = {group}\n"

@@ -1,0 +1,87 @@
+"""Fixtures: a trained model, a clean environment, a real Dovecot, fresh databases."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from classifier.corpus import corpus_dir
+from classifier.model import Classifier, ensure_classifier
+from drafts.profile import Profile
+from service.ingest import Ingest
+from service.store import Store
+from tests.servers import Dovecot, make_dovecot
+
+ROOT = Path(__file__).resolve().parent.parent
+MESSAGES = Path(__file__).resolve().parent / "messages"
+_users = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep each test's settings its own: no GRACEMAIL_* leaks in from the shell."""
+    for key in list(os.environ):
+        if key.startswith("GRACEMAIL_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("GRACEMAIL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("GRACEMAIL_MODEL_PATH", str(_model_path()))
+
+
+def _model_path() -> Path:
+    # one model for the whole run, kept between runs while the corpus is unchanged
+    return ROOT / ".gracemail-test" / "model.skops"
+
+
+@pytest.fixture(scope="session")
+def classifier() -> Classifier:
+    """Return the model trained on the corpus (trained once if missing or stale)."""
+    return ensure_classifier(_model_path())
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    """Return an empty database of this test's own."""
+    return Store(f"sqlite:///{tmp_path / 'test.db'}")
+
+
+@pytest.fixture
+def ingest(classifier: Classifier, store: Store) -> Ingest:
+    """Return an ingest writing to this test's database."""
+    return Ingest(classifier, Profile(name="Sam Rivera", email="sam@example.org"), store)
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[Dovecot]:
+    """Return one Dovecot for the session; tests that restart it start their own."""
+    server = make_dovecot()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dovecot() -> Iterator[Dovecot]:
+    """Return a Dovecot of this test's own, free to be stopped and restarted."""
+    server = make_dovecot()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox_user(dovecot_server: Dovecot) -> tuple[Dovecot, str]:
+    """Return the shared Dovecot and a fresh user with an empty mailbox."""
+    name = f"user{next(_users)}"
+    dovecot_server.add_user(name, "pw-" + name)
+    return dovecot_server, name
+
+
+def corpus_messages(n: int) -> list[bytes]:
+    """Return the raw bytes of n corpus messages, a spread of every label."""
+    paths = sorted((corpus_dir() / "messages").glob("*.eml"))
+    step = max(1, len(paths) // n)
+    return [p.read_bytes() for p in paths[::step][:n]]
