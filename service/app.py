@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from classifier.model import Classifier, ensure_classifier
+from service import web
 from service.api import router
+from service.auth import Auth, LoginRequired
 from service.config import Settings
 from service.ingest import Ingest
-from service.store import Store
+from service.sender import Sender
+from service.store import SendStore, Store
 
 
 def create_app(settings: Settings, classifier: Classifier | None = None) -> FastAPI:
@@ -22,4 +26,16 @@ def create_app(settings: Settings, classifier: Classifier | None = None) -> Fast
     app.state.store = store
     app.state.ingest = Ingest(model, settings.profile.to_profile(), store)
     app.include_router(router)
+    # the approve-and-send pages; every path but /healthz, /login and /static needs a login
+    sends = SendStore(store)
+    app.state.sends = sends
+    app.state.auth = Auth(sends, secure_cookie=settings.web_tls_cert is not None)
+    app.state.sender = Sender(settings, sends)
+    password = settings.web_password.get_secret_value()
+    if password and not app.state.auth.check_password(password):
+        app.state.auth.set_password(password)
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(directory=web.HERE / "static"), name="static")
+    app.add_middleware(LoginRequired, auth=app.state.auth)
+    app.add_middleware(web.SecurityHeaders)
     return app

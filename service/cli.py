@@ -165,6 +165,9 @@ def evaluate(
         typer.echo(score_holdout(_classifier(_settings()), holdout).format())
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="address to bind (default 127.0.0.1)")] = None,
@@ -172,26 +175,64 @@ def serve(
     demo: Annotated[
         bool, typer.Option(help="load the demo inbox even with IMAP configured")
     ] = False,
+    allow_remote: Annotated[
+        bool, typer.Option(help="bind a non-local address without TLS (behind your own proxy)")
+    ] = False,
+    new_token: Annotated[bool, typer.Option(help="replace the REST API's bearer token")] = False,
 ) -> None:
-    """Run the web service; with no mailbox configured, on the demo inbox from data/."""
+    """Run the web page and API; with no mailbox configured, on the demo inbox from data/."""
+    import sys
+
     import uvicorn
 
     from service.app import create_app
     from service.demo import load_demo
 
     settings = _settings()
+    bind = host or settings.web_host
+    tls = settings.web_tls_cert is not None and settings.web_tls_key is not None
+    if bind not in LOCAL_HOSTS and not tls and not (allow_remote or settings.web_allow_remote):
+        typer.echo(
+            f"gracemail: refusing to serve on {bind} without TLS: set GRACEMAIL_WEB_TLS_CERT and "
+            "GRACEMAIL_WEB_TLS_KEY, or pass --allow-remote",
+            err=True,
+        )
+        raise typer.Exit(2)
     app_ = create_app(settings, _classifier(settings))
+    auth = app_.state.auth
+    if not auth.has_password():
+        if not sys.stdin.isatty():  # no one to ask: say which setting answers instead
+            typer.echo("gracemail: set GRACEMAIL_WEB_PASSWORD to choose the web password", err=True)
+            raise typer.Exit(2)
+        while True:
+            password = typer.prompt(
+                "Choose a password for the web page", hide_input=True, confirmation_prompt=True
+            )
+            try:
+                auth.set_password(password)
+                break
+            except ValueError as exc:
+                typer.echo(f"gracemail: {exc}", err=True)
+    if new_token or not auth.has_api_token():
+        typer.echo(f"gracemail: REST API token (shown once): {auth.new_api_token()}", err=True)
     if demo or not settings.imap_host:
         count = load_demo(app_.state.ingest)
         typer.echo(
             f"gracemail: no mailbox configured; demo inbox loaded ({count} messages)", err=True
         )
-    bind = host or settings.web_host
+    scheme = "https" if tls else "http"
     typer.echo(
-        f"gracemail: serving on http://{bind}:{port or settings.web_port}/ (API docs at /docs)",
+        f"gracemail: serving on {scheme}://{bind}:{port or settings.web_port}/ (API docs at /docs)",
         err=True,
     )
-    uvicorn.run(app_, host=bind, port=port or settings.web_port, log_level="warning")
+    uvicorn.run(
+        app_,
+        host=bind,
+        port=port or settings.web_port,
+        log_level="warning",
+        ssl_certfile=str(settings.web_tls_cert) if tls else None,
+        ssl_keyfile=str(settings.web_tls_key) if tls else None,
+    )
 
 
 @app.command()

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 import imapclient
+import imapclient.imapclient
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
@@ -220,7 +221,7 @@ class Poller:
         from drafts.compose import compose_message
 
         assert self.client is not None
-        drafts_folder = self.client.find_special_folder(imapclient.DRAFTS) or "Drafts"
+        drafts_folder = self.client.find_special_folder(imapclient.imapclient.DRAFTS) or "Drafts"
         profile = self.ingest.profile
         for outcome in outcomes:
             for d in outcome.drafts:

@@ -13,7 +13,9 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    delete,
     event,
+    func,
     select,
     update,
 )
@@ -249,3 +251,265 @@ class Store:
                 if raw:
                     latest[raw] = label  # the last correction of a message wins
             return list(latest.items())
+
+
+# --- approve and send: drafts, login, follow-ups ---------------------------------------------
+
+WAITING = ("pending", "failed", "sending")  # a draft the user still has to act on
+REPLY_KINDS = ("offer_accept", "offer_decline", "hard_no", "not_now")  # one reply to a message
+
+
+class SecretRow(Base):
+    """A named secret of the web page: the password hash, the API token hash."""
+
+    __tablename__ = "secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class WebSessionRow(Base):
+    """A logged-in browser, known by the hash of its cookie."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class SendStore:
+    """The queries of the approve-and-send page, over a Store's engine."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # --- secrets and sessions ---------------------------------------------------------------
+
+    def get_secret(self, name: str) -> str | None:
+        """Return a stored secret, or None."""
+        with self.store.session() as s:
+            row = s.get(SecretRow, name)
+            return row.value if row else None
+
+    def set_secret(self, name: str, value: str) -> None:
+        """Store or replace a secret."""
+        with self.store.session() as s:
+            row = s.get(SecretRow, name)
+            if row is None:
+                s.add(SecretRow(name=name, value=value))
+            else:
+                row.value = value
+
+    def add_session(self, token_hash: str, expires_at: datetime) -> None:
+        """Record a logged-in browser."""
+        with self.store.session() as s:
+            s.add(WebSessionRow(token_hash=token_hash, expires_at=expires_at))
+
+    def has_session(self, token_hash: str) -> bool:
+        """Return True when this session exists and has not expired."""
+        with self.store.session() as s:
+            row = s.get(WebSessionRow, token_hash)
+            return row is not None and row.expires_at > utcnow()
+
+    def drop_session(self, token_hash: str) -> None:
+        """Forget a session (log out)."""
+        with self.store.session() as s:
+            s.execute(delete(WebSessionRow).where(WebSessionRow.token_hash == token_hash))
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def get_message_by_pk(self, pk: int) -> MessageRow | None:
+        """Return a stored message with its drafts, or None."""
+        with self.store.session() as s:
+            row = s.get(MessageRow, pk)
+            if row is not None:
+                _ = row.drafts
+            return row
+
+    def get_draft(self, draft_id: int) -> DraftRow | None:
+        """Return a draft with its message, or None."""
+        with self.store.session() as s:
+            row = s.get(DraftRow, draft_id)
+            if row is not None:
+                _ = row.message
+            return row
+
+    def list_waiting(self, label: str | None = None, limit: int = 500) -> list[MessageRow]:
+        """Return messages with drafts still to act on, newest first, optionally of one label."""
+        with self.store.session() as s:
+            waiting = select(DraftRow.message_pk).where(
+                DraftRow.status.in_(WAITING), DraftRow.kind != "followup"
+            )
+            query = (
+                select(MessageRow)
+                .where(MessageRow.id.in_(waiting))
+                .order_by(MessageRow.id.desc())
+                .limit(limit)
+            )
+            if label:
+                query = query.where(MessageRow.label == label)
+            rows = list(s.scalars(query))
+            for row in rows:
+                _ = row.drafts
+            return rows
+
+    def list_sent(self, limit: int = 500) -> list[DraftRow]:
+        """Return sent drafts, the latest first, each with its message."""
+        with self.store.session() as s:
+            query = (
+                select(DraftRow)
+                .where(DraftRow.status == "sent")
+                .order_by(DraftRow.sent_at.desc(), DraftRow.id.desc())
+                .limit(limit)
+            )
+            rows = list(s.scalars(query))
+            for row in rows:
+                _ = row.message
+            return rows
+
+    # --- editing ----------------------------------------------------------------------------
+
+    def save_draft(
+        self, draft_id: int, to: str, subject: str, body: str, followup_date: date | None
+    ) -> bool:
+        """Save edits to a draft not yet on its way; return False when it is sent or sending."""
+        with self.store.session() as s:
+            result = s.execute(
+                update(DraftRow)
+                .where(DraftRow.id == draft_id, DraftRow.status.in_(("pending", "failed")))
+                .values(to=to, subject=subject, body=body, followup_date=followup_date)
+            )
+            return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+    def discard_draft(self, draft_id: int) -> bool:
+        """Discard a draft not yet on its way; return False when it is sent or sending."""
+        return self.move_draft(draft_id, ("pending", "failed"), "discarded")
+
+    def move_draft(self, draft_id: int, from_statuses: tuple[str, ...], to_status: str) -> bool:
+        """Move a draft to to_status only if it is in one of from_statuses; return whether it moved.
+
+        This conditional UPDATE is the claim that makes two tabs or a double click send once.
+        """
+        with self.store.session() as s:
+            result = s.execute(
+                update(DraftRow)
+                .where(DraftRow.id == draft_id, DraftRow.status.in_(from_statuses))
+                .values(status=to_status)
+            )
+            return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+    def start_sending(self, draft_id: int, message_id: str) -> bool:
+        """Record the Message-ID about to go out and mark the approved draft as sending."""
+        with self.store.session() as s:
+            result = s.execute(
+                update(DraftRow)
+                .where(DraftRow.id == draft_id, DraftRow.status == "approved")
+                .values(status="sending", sent_message_id=message_id, error="")
+            )
+            return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+    def finish_sent(self, draft_id: int, note: str = "") -> None:
+        """Mark a sending draft sent; the other reply to the same message is then discarded."""
+        with self.store.session() as s:
+            draft = s.get(DraftRow, draft_id)
+            if draft is None or draft.status != "sending":
+                return
+            draft.status, draft.sent_at, draft.error = "sent", utcnow(), note
+            if draft.kind in REPLY_KINDS:
+                s.execute(
+                    update(DraftRow)
+                    .where(
+                        DraftRow.message_pk == draft.message_pk,
+                        DraftRow.id != draft.id,
+                        DraftRow.kind.in_(REPLY_KINDS),
+                        DraftRow.status == "pending",
+                    )
+                    .values(status="discarded")
+                )
+
+    def finish_failed(self, draft_id: int, error: str) -> None:
+        """Mark a sending or approved draft failed with the reason, ready for a retry."""
+        with self.store.session() as s:
+            s.execute(
+                update(DraftRow)
+                .where(DraftRow.id == draft_id, DraftRow.status.in_(("approved", "sending")))
+                .values(status="failed", error=error[:2000])
+            )
+
+    def set_note(self, draft_id: int, note: str) -> None:
+        """Record a remark on a draft, e.g. that its Sent copy could not be saved."""
+        with self.store.session() as s:
+            s.execute(update(DraftRow).where(DraftRow.id == draft_id).values(error=note[:2000]))
+
+    def relabel(self, message_pk: int, new_label: str, drafts: list[DraftRow]) -> None:
+        """Change a message's label, record the correction, and replace its unsent drafts."""
+        with self.store.session() as s:
+            msg = s.get(MessageRow, message_pk)
+            if msg is None:
+                return
+            if msg.label != new_label:
+                s.add(CorrectionRow(message_pk=msg.id, old_label=msg.label, new_label=new_label))
+            msg.label = new_label
+            s.execute(
+                update(DraftRow)
+                .where(
+                    DraftRow.message_pk == msg.id,
+                    DraftRow.kind != "followup",
+                    DraftRow.status.in_(("pending", "failed")),
+                )
+                .values(status="discarded")
+            )
+            for d in drafts:
+                d.message_pk = msg.id
+                s.add(d)
+
+    # --- follow-ups -------------------------------------------------------------------------
+
+    def not_now_contacts(self) -> list[tuple[MessageRow, DraftRow]]:
+        """Return (message, not-now draft) of the latest not-now message of each contact."""
+        with self.store.session() as s:
+            query = (
+                select(MessageRow, DraftRow)
+                .join(DraftRow, DraftRow.message_pk == MessageRow.id)
+                .where(MessageRow.label == "not_now", DraftRow.kind == "not_now")
+                .order_by(MessageRow.id.desc())
+            )
+            seen: set[str] = set()
+            found: list[tuple[MessageRow, DraftRow]] = []
+            for msg, draft in s.execute(query).tuples():
+                contact = (msg.reply_to or msg.from_addr).lower()
+                if contact in seen:
+                    continue
+                seen.add(contact)
+                found.append((msg, draft))
+            return found
+
+    def wrote_back(self, msg: MessageRow) -> bool:
+        """Return True when the contact of msg sent any later message."""
+        contact = (msg.reply_to or msg.from_addr).lower()
+        with self.store.session() as s:
+            later = select(MessageRow.id).where(
+                MessageRow.id > msg.id,
+                (func.lower(MessageRow.from_addr) == contact)
+                | (func.lower(MessageRow.reply_to) == contact),
+            )
+            return s.scalar(later.limit(1)) is not None
+
+    def followups_of(self, message_pk: int) -> list[DraftRow]:
+        """Return the follow-up drafts of a message, oldest first."""
+        with self.store.session() as s:
+            query = (
+                select(DraftRow)
+                .where(DraftRow.message_pk == message_pk, DraftRow.kind == "followup")
+                .order_by(DraftRow.id)
+            )
+            return list(s.scalars(query))
+
+    def add_draft(self, message_pk: int, draft: DraftRow) -> DraftRow:
+        """Store one more draft for a message and return it."""
+        with self.store.session() as s:
+            draft.message_pk = message_pk
+            s.add(draft)
+            s.flush()
+            return draft

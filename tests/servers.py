@@ -184,4 +184,7 @@ namespace inbox {{
     )
     server.add_user("alice", "secret")
     server.add_user("recruiter", "secret")
+    # users exist before the start: Dovecot may not notice a users file rewritten within a second
+    for i in range(1, 61):
+        server.add_user(f"user{i}", f"pw-user{i}")
     return server

@@ -1,0 +1,163 @@
+"""Login for the page and the REST API: a hashed password, session cookies, CSRF, a bearer token."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from starlette.datastructures import URL
+from starlette.requests import HTTPConnection
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from service.store import SendStore, utcnow
+
+COOKIE = "gracemail_session"
+SESSION_DAYS = 14
+OPEN_PATHS = ("/healthz", "/login", "/static/")
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_password(password: str) -> str:
+    """Return a salted scrypt hash of password as 'scrypt$n$r$p$salt$hash'."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Return True when password matches a hash from hash_password."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        got = hashlib.scrypt(
+            password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(got.hex(), digest)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Auth:
+    """The password, API token and sessions of one gracemail, kept in its store."""
+
+    def __init__(self, store: SendStore, secure_cookie: bool = False) -> None:
+        self.store = store
+        self.secure_cookie = secure_cookie
+
+    def has_password(self) -> bool:
+        """Return True once a password is set."""
+        return self.store.get_secret("web_password") is not None
+
+    def set_password(self, password: str) -> None:
+        """Store the hash of a new password; raises ValueError when it is too short."""
+        if len(password) < 8:
+            raise ValueError("the web password needs at least 8 characters")
+        self.store.set_secret("web_password", hash_password(password))
+
+    def check_password(self, password: str) -> bool:
+        """Return True when password is the one set."""
+        stored = self.store.get_secret("web_password")
+        return stored is not None and verify_password(password, stored)
+
+    def new_api_token(self) -> str:
+        """Make a new bearer token for the REST API, store its hash and return it (shown once)."""
+        token = "gm_" + secrets.token_urlsafe(32)
+        self.store.set_secret("api_token", _sha256(token))
+        return token
+
+    def has_api_token(self) -> bool:
+        """Return True once an API token exists."""
+        return self.store.get_secret("api_token") is not None
+
+    def check_api_token(self, token: str) -> bool:
+        """Return True when token is the REST API's bearer token."""
+        stored = self.store.get_secret("api_token")
+        return stored is not None and hmac.compare_digest(_sha256(token), stored)
+
+    def start_session(self) -> str:
+        """Open a session and return its cookie value."""
+        token = secrets.token_urlsafe(32)
+        self.store.add_session(_sha256(token), utcnow() + timedelta(days=SESSION_DAYS))
+        return token
+
+    def end_session(self, token: str) -> None:
+        """Close a session."""
+        self.store.drop_session(_sha256(token))
+
+    def session_valid(self, token: str) -> bool:
+        """Return True when the cookie value belongs to an open session."""
+        return bool(token) and self.store.has_session(_sha256(token))
+
+    def csrf_token(self, session_token: str) -> str:
+        """Return the CSRF token of a session: a hash only the holder of the cookie can know."""
+        return _sha256("csrf:" + session_token)
+
+    def check_csrf(self, session_token: str, given: str) -> bool:
+        """Return True when a form's CSRF token belongs to this session."""
+        return bool(session_token) and hmac.compare_digest(self.csrf_token(session_token), given)
+
+    def cookie_options(self) -> dict[str, Any]:
+        """Return how the session cookie is set: HttpOnly, SameSite=Strict, Secure over TLS."""
+        return {
+            "httponly": True,
+            "samesite": "strict",
+            "secure": self.secure_cookie,
+            "max_age": SESSION_DAYS * 86400,
+            "path": "/",
+        }
+
+
+class LoginRequired:
+    """ASGI middleware: every path but /healthz, /login and /static needs a session or the token."""
+
+    def __init__(self, app: ASGIApp, auth: Auth) -> None:
+        self.app = app
+        self.auth = auth
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass allowed requests on; answer others with a redirect to /login or a 401."""
+        if scope["type"] != "http" or scope["path"].startswith(OPEN_PATHS):
+            await self.app(scope, receive, send)
+            return
+        conn = HTTPConnection(scope)
+        scheme, _, token = conn.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and token and self.auth.check_api_token(token.strip()):
+            await self.app(scope, receive, send)
+            return
+        if self.auth.session_valid(conn.cookies.get(COOKIE, "")):
+            await self.app(scope, receive, send)
+            return
+        response: JSONResponse | RedirectResponse
+        if scope["path"].startswith("/v1/") or scope["method"] != "GET":
+            response = JSONResponse(
+                {"detail": "log in, or send 'Authorization: Bearer <token>'"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        else:
+            target = URL(scope=scope)
+            next_path = target.path + (f"?{target.query}" if target.query else "")
+            response = RedirectResponse(f"/login?next={_quote(next_path)}", status_code=303)
+        await response(scope, receive, send)
+
+
+def _quote(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path, safe="/")
+
+
+def safe_next(path: str) -> str:
+    """Return path if it is a local page, else '/': a login never redirects off-site."""
+    if path.startswith("/") and not path.startswith("//") and "\\" not in path:
+        return path
+    return "/"
