@@ -6,6 +6,7 @@ import ssl
 
 import imapclient
 from imapclient import IMAPClient
+from imapclient.imapclient import SENT
 
 from service.config import Settings
 
@@ -43,7 +44,7 @@ def append_sent(settings: Settings, raw: bytes) -> str:
     """Append raw to the folder marked SPECIAL-USE \\Sent (else 'Sent'), seen; return the folder."""
     client = connect_imap(settings)
     try:
-        folder = client.find_special_folder(imapclient.SENT) or SENT_FALLBACK
+        folder = client.find_special_folder(SENT) or SENT_FALLBACK
         if not client.folder_exists(folder):
             client.create_folder(folder)
         client.append(folder, raw, flags=[imapclient.SEEN])
