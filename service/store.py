@@ -477,7 +477,7 @@ class SendStore:
             )
             seen: set[str] = set()
             found: list[tuple[MessageRow, DraftRow]] = []
-            for msg, draft in s.execute(query).tuples():
+            for msg, draft in s.execute(query):
                 contact = (msg.reply_to or msg.from_addr).lower()
                 if contact in seen:
                     continue
