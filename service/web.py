@@ -103,7 +103,8 @@ def sort_key(msg: MessageRow) -> float:
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> Response:
     """Show the login form."""
-    token = secrets.token_urlsafe(16)
+    # reuse the token a parallel request (a favicon, another tab) may have just set
+    token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(16)
     response = templates.TemplateResponse(
         request, "login.html", {"csrf": token, "next": safe_next(next), "error": ""}
     )
