@@ -41,7 +41,7 @@ def normalize_text(text: str) -> str:
     return " ".join(out)
 
 
-def build_pipeline(c: float = 0.5) -> Pipeline:
+def build_pipeline(c: float = 1.0) -> Pipeline:
     """Return an untrained pipeline: hashed word and character n-grams, TF-IDF, calibrated SVM."""
     words = HashingVectorizer(
         preprocessor=normalize_text,
