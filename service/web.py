@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import date
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from service.store import WAITING, MessageRow, SendStore
 HERE = Path(__file__).resolve().parent
 LABELS = tuple(KINDS)
 LOGIN_COOKIE = "gracemail_login"
+FAILED_LOGIN_DELAY = 0.5
 # Mail is shown as data: no images (tracking pixels), no styles, scripts or forms, safe links only.
 MAIL_TAGS = set(nh3.ALLOWED_TAGS) - {"img", "area", "map"}
 NOTES = {
@@ -127,8 +129,9 @@ def login(
         or not secrets.compare_digest(expected, csrf)
         or not auth.check_password(password)
     ):
+        time.sleep(FAILED_LOGIN_DELAY)  # slows password guessing without locking the user out
         token = secrets.token_urlsafe(16)
-        response = templates.TemplateResponse(
+        failed = templates.TemplateResponse(
             request,
             "login.html",
             {
@@ -138,8 +141,8 @@ def login(
             },
             status_code=401,
         )
-        response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", path="/login")
-        return response
+        failed.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", path="/login")
+        return failed
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(COOKIE, auth.start_session(), **auth.cookie_options())
     response.delete_cookie(LOGIN_COOKIE, path="/login")

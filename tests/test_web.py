@@ -411,3 +411,60 @@ def test_followups_view_offers_one_checkin(site: Site, page: Any) -> None:
     assert "Nobody is due" in page.inner_text("main")
     [got] = site.smtp.messages
     assert got.message["In-Reply-To"] == later.message_id
+
+
+def login_client(client: httpx.Client) -> str:
+    """Log an httpx client in through the form; return the session's CSRF token for forms."""
+    form = client.get("/login")
+    csrf = form.text.split('name="csrf" value="')[1].split('"')[0]
+    assert client.post("/login", data={"password": PASSWORD, "csrf": csrf}).status_code == 303
+    page = client.get("/")
+    return page.text.split('name="csrf" value="')[1].split('"')[0]
+
+
+def test_retrain_button_learns_the_corrections(
+    classifier: Classifier, tmp_path: Path, mailbox_user: tuple[Dovecot, str]
+) -> None:
+    settings = make_settings(
+        free_port(),
+        database_url=f"sqlite:///{tmp_path / 'web.db'}",
+        model_path=tmp_path / "model.skops",  # never the shared test model
+        web_password=PASSWORD,
+    )
+    app = create_app(settings, classifier)
+    app.state.ingest.handle(corpus_message("hn-0002"), folder="INBOX", source="hn-0002")
+    server, thread = serve_in_thread(app, port := free_port())
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            csrf = login_client(client)
+            pk = app.state.store.list_messages()[0].id
+            client.post(f"/m/{pk}/label", data={"label": "not_now", "csrf": csrf})
+            trained = client.post("/train", data={"csrf": csrf})
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    assert trained.status_code == 200
+    assert "1 label correction(s)" in trained.text
+    assert "Cross-validated macro-F1" in trained.text
+    assert (tmp_path / "model.skops").exists()
+    assert app.state.ingest.classifier is not classifier
+
+
+def test_serve_refuses_a_public_address_without_tls() -> None:
+    from typer.testing import CliRunner
+
+    from service.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 2
+    assert "refusing to serve on 0.0.0.0 without TLS" in result.output
+
+
+def test_serve_without_a_terminal_asks_for_the_password_setting(classifier: Classifier) -> None:
+    from typer.testing import CliRunner
+
+    from service.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--port", str(free_port())])
+    assert result.exit_code == 2
+    assert "set GRACEMAIL_WEB_PASSWORD" in result.output
