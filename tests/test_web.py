@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -33,7 +35,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+# screenshots go to docs/ only when asked (scripts/screenshots), so a test run leaves git clean
+DOCS = (
+    Path(__file__).resolve().parent.parent / "docs"
+    if os.environ.get("GM_SCREENSHOTS")
+    else Path(tempfile.gettempdir()) / "gracemail-screenshots"
+)
 PASSWORD = "correct horse battery"
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -468,3 +475,43 @@ def test_serve_without_a_terminal_asks_for_the_password_setting(classifier: Clas
     result = CliRunner().invoke(app, ["serve", "--port", str(free_port())])
     assert result.exit_code == 2
     assert "set GRACEMAIL_WEB_PASSWORD" in result.output
+
+
+@needs_chromium
+def test_plain_text_mail_is_shown_as_text(site: Site, page: Any) -> None:
+    raw = (
+        b"From: Dana <dana@acme.example>\r\nTo: sam@example.org\r\nSubject: Offer\r\n"
+        b"Message-ID: <xss.2@acme.example>\r\n\r\n"
+        b"We are pleased to offer you the role.\r\n"
+        b'<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">\r\n'
+    )
+    msg = site.add(raw, "xss-text")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{site.url}/m/{msg.id}")
+    text = page.locator("pre.mail-text")
+    assert "<script>window.__xss = 1</script>" in text.inner_text()
+    assert text.locator("script, img").count() == 0
+    assert page.evaluate("typeof window.__xss") == "undefined" and dialogs == []
+
+
+@needs_chromium
+def test_interrupted_send_asks_before_sending_again(site: Site, page: Any) -> None:
+    from service.sender import STALE_AFTER
+    from service.store import DraftRow, utcnow
+
+    no = site.message("hn-0002")
+    draft = next(d for d in no.drafts if d.kind == "hard_no")
+    # as if the process died after the SMTP server took the mail, before the database knew
+    assert site.sends.move_draft(draft.id, ("pending",), "approved")
+    assert site.sends.start_sending(draft.id, "<interrupted.1@example.org>")
+    with site.store.session() as s:
+        s.get(DraftRow, draft.id).updated_at = utcnow() - 2 * STALE_AFTER  # type: ignore[union-attr]
+    page.goto(f"{site.url}/m/{no.id}")
+    section = draft_section(page, "hard_no")
+    assert "may have gone out" in section.inner_text()
+    assert section.locator("button.send").count() == 0  # no plain approve while in doubt
+    section.locator("button[value=send_again]").click()
+    page.wait_for_selector("#note:has-text('Sent')")
+    [got] = site.smtp.messages
+    assert got.message["Message-ID"] == "<interrupted.1@example.org>"
