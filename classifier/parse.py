@@ -11,7 +11,7 @@ from email.header import decode_header, make_header
 from email.utils import getaddresses, parseaddr
 
 from classifier.htmltext import html_to_text
-from classifier.trim import trim_body
+from classifier.trim import split_body
 
 MAX_PART_BYTES = 512_000  # a job mail's text never needs more; bigger parts are cut, not refused
 
@@ -35,6 +35,7 @@ class Message:
     text: str = ""  # the whole body as text
     html: str = ""  # the HTML part as sent, for sanitised display only
     new_text: str = ""  # the body with quoted replies, signatures' footers and legal notices cut
+    unquoted: str = ""  # the body with quoted replies cut, signatures kept (for slots)
     auto_submitted: bool = False
     attachments: tuple[str, ...] = field(default_factory=tuple)
 
@@ -112,6 +113,7 @@ def _parse(raw: bytes) -> Message:
     except Exception as exc:
         raise ParseError(f"unreadable body: {exc}") from exc
     text = plain if plain.strip() else html_to_text(html)
+    unquoted, new_text = split_body(text)
     from_name, from_addr = parseaddr(decode_words(msg.get("From")))
     reply_pairs = getaddresses([decode_words(msg.get("Reply-To"))])
     reply_to = next((addr for _, addr in reply_pairs if "@" in addr), "")
@@ -133,7 +135,8 @@ def _parse(raw: bytes) -> Message:
         references=decode_words(msg.get("References")) or decode_words(msg.get("In-Reply-To")),
         text=text,
         html=html,
-        new_text=trim_body(text),
+        unquoted=unquoted,
+        new_text=new_text,
         auto_submitted=auto,
         attachments=tuple(attachments),
     )
@@ -145,6 +148,7 @@ def message_from_fields(
     """Build a Message from loose fields, as the REST API receives them."""
     from_name, from_addr = parseaddr(sender)
     text = body if body.strip() else html_to_text(html)
+    unquoted, new_text = split_body(text)
     if not message_id:
         digest = hashlib.sha256(f"{sender}\n{subject}\n{body}\n{html}".encode()).hexdigest()
         message_id = f"<sha256-{digest[:32]}@gracemail.invalid>"
@@ -155,5 +159,6 @@ def message_from_fields(
         from_addr=from_addr.lower(),
         text=text,
         html=html,
-        new_text=trim_body(text),
+        unquoted=unquoted,
+        new_text=new_text,
     )

@@ -723,7 +723,7 @@ def find_company(msg: Message, text: str, contact_name: str, sig_start: int = -1
 
 def extract_slots(msg: Message) -> Slots:
     """Return the contact name, company and role a message states."""
-    text = strip_quotes(msg.text)
+    text = msg.unquoted or strip_quotes(msg.text)
     lines = [line.strip() for line in text.split("\n")]
     sig_start, contact = _signature_start(lines, msg)
     company = find_company(msg, text, contact, sig_start)

@@ -82,10 +82,15 @@ def _cut_trailers(lines: list[str]) -> list[str]:
 
 def trim_body(text: str) -> str:
     """Return the sender's own new words from a body; the whole text when nothing would remain."""
+    return split_body(text)[1]
+
+
+def split_body(text: str) -> tuple[str, str]:
+    """Return (text without quoted messages, text also without signature trailers and footers)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    kept = _cut_trailers(_cut_quotes(lines))
-    result = "\n".join(kept).strip()
-    return result if result else text.strip()
+    unquoted = _cut_quotes(lines)
+    result = "\n".join(_cut_trailers(unquoted)).strip()
+    return "\n".join(unquoted).strip(), result if result else text.strip()
 
 
 def strip_quotes(text: str) -> str:
