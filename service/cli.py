@@ -220,6 +220,14 @@ def serve(
         typer.echo(
             f"gracemail: no mailbox configured; demo inbox loaded ({count} messages)", err=True
         )
+    if settings.imap_host:
+        import threading
+
+        from service.poller import Poller
+
+        # the poller runs beside the web service; it stops with the process (daemon thread)
+        poller = Poller(settings, app_.state.ingest, app_.state.store)
+        threading.Thread(target=_run_poller, args=(poller,), daemon=True).start()
     scheme = "https" if tls else "http"
     typer.echo(
         f"gracemail: serving on {scheme}://{bind}:{port or settings.web_port}/ (API docs at /docs)",
@@ -233,6 +241,16 @@ def serve(
         ssl_certfile=str(settings.web_tls_cert) if tls else None,
         ssl_keyfile=str(settings.web_tls_key) if tls else None,
     )
+
+
+def _run_poller(poller: object) -> None:
+    from service.poller import CredentialsError, Poller
+
+    assert isinstance(poller, Poller)
+    try:
+        poller.run()
+    except CredentialsError as exc:
+        typer.echo(f"gracemail: mailbox not watched: {exc}", err=True)
 
 
 @app.command()
