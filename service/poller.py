@@ -19,6 +19,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from service.config import Settings
 from service.ingest import Ingest, Outcome
+from service.mailbox import connect_imap
 from service.store import Store
 
 log = logging.getLogger("gracemail.poller")
@@ -78,33 +79,14 @@ class Poller:
                 "GRACEMAIL_IMAP_TLS=none sends the password in clear; "
                 "set GRACEMAIL_IMAP_ALLOW_PLAIN=true to allow it (e.g. on loopback)"
             )
-        context = ssl.create_default_context()
-        if not s.imap_tls_verify:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-        port = s.imap_port or (993 if s.imap_tls == "ssl" else 143)
-        client = IMAPClient(
-            s.imap_host, port=port, ssl=s.imap_tls == "ssl", ssl_context=context, timeout=30
-        )
         try:
-            if s.imap_tls == "starttls":
-                client.starttls(context)
-            token = s.imap_oauth2_token.get_secret_value()
-            if token:
-                client.oauth2_login(s.imap_user, token, mech=s.imap_oauth2_mechanism)
-            else:
-                client.login(s.imap_user, s.imap_password.get_secret_value())
+            return connect_imap(s)
         except LoginError as exc:
-            client.shutdown()
             if _is_temporary_login_failure(exc):
                 raise ConnectionError(f"temporary login failure: {exc}") from exc
             raise CredentialsError(
                 f"IMAP login refused for user {s.imap_user!r} at {s.imap_host}: check the credentials"
             ) from exc
-        except Exception:
-            client.shutdown()
-            raise
-        return client
 
     def disconnect(self) -> None:
         """Log out, ignoring a connection that is already gone."""
