@@ -18,6 +18,8 @@ _NEGATORS = frozenset(
     " nicht kein keine keinen leider ne pas aucun malheureusement lamentablemente desafortunadamente"
     " niet geen helaas purtroppo non infelizmente não inte tyvärr".split()
 )
+# Raise when the features or the pipeline's shape change: saved models of another version retrain.
+PIPELINE_VERSION = 2
 _SCOPE = 5  # how many words a negation reaches; ends early at punctuation
 
 

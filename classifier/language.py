@@ -28,6 +28,11 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     ),
     "sv": frozenset("och du din vi för med är inte en ett av tack att på som till har".split()),
 }
+# each common word and the languages it belongs to, so text is read once, not once a language
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _STOPWORDS.items():
+    for _word in _words:
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _lang)
 _WORD = re.compile(r"[a-zà-ÿäöüßñçéèêëíóúãõ]+")
 
 
@@ -36,6 +41,9 @@ def detect_language(text: str, default: str = "en") -> str:
     words = _WORD.findall(text[:2000].lower())
     if not words:
         return default
-    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
+    scores = dict.fromkeys(_STOPWORDS, 0)
+    for word in words:
+        for lang in _LANGUAGES_OF.get(word, ()):
+            scores[lang] += 1
     best = max(scores, key=lambda lang: scores[lang])
     return best if scores[best] >= 2 and scores[best] > scores.get(default, 0) else default

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +14,11 @@ import skops.io as sio
 from sklearn.pipeline import Pipeline
 
 from classifier.corpus import corpus_digest, load_corpus
+from classifier.features import PIPELINE_VERSION
 from classifier.labels import ACTIONABLE, Label
 from classifier.language import detect_language
 from classifier.parse import Message
+from classifier.scorer import LinearScorer
 from classifier.slots import Slots, extract_slots
 from classifier.train import EvalReport, cross_validate, fit
 
@@ -58,6 +60,13 @@ class Classifier:
 
     pipeline: Pipeline
     threshold: float
+    scorer: LinearScorer | None = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        try:
+            self.scorer = LinearScorer(self.pipeline)
+        except (AttributeError, KeyError, ValueError):  # another shape of pipeline: the slow path
+            self.scorer = None
 
     def predict(self, msg: Message) -> Prediction:
         """Return the label, confidence, slots and language of one message."""
@@ -68,8 +77,11 @@ class Classifier:
         if not messages:
             return []
         texts = [m.features_text for m in messages]
-        probabilities = self.pipeline.predict_proba(texts)
-        classes: list[str] = [str(c) for c in self.pipeline.classes_]
+        if self.scorer is not None:
+            probabilities, classes = self.scorer.proba(texts), self.scorer.classes
+        else:
+            probabilities = self.pipeline.predict_proba(texts)
+            classes = [str(c) for c in self.pipeline.classes_]
         return [
             self._decide(msg, row, classes)
             for msg, row in zip(messages, probabilities, strict=True)
@@ -127,12 +139,13 @@ def load_classifier(path: Path) -> Classifier:
 
 
 def is_fresh(path: Path, digest: str) -> bool:
-    """Return True when the model at path was trained on this corpus with this scikit-learn."""
+    """Return True when the model at path was trained on this corpus, scikit-learn and pipeline."""
     meta = read_meta(path)
     return (
         path.exists()
         and meta.get("corpus_hash") == digest
         and meta.get("sklearn_version") == sklearn.__version__
+        and meta.get("pipeline_version") == PIPELINE_VERSION
     )
 
 
@@ -149,6 +162,7 @@ def train_classifier(
     meta: dict[str, object] = {
         "corpus_hash": corpus.digest,
         "sklearn_version": sklearn.__version__,
+        "pipeline_version": PIPELINE_VERSION,
         "n_messages": len(corpus.texts),
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "train_seconds": round(time.perf_counter() - started, 1),

@@ -73,6 +73,12 @@ def test_model_file_is_skops_with_version_and_corpus_hash(
     assert meta["corpus_hash"] == corpus_digest()
     assert is_fresh(path, corpus_digest())
     assert not is_fresh(path, "another-corpus")
+    older = tmp_path / "older.skops"  # a model of an earlier pipeline version is stale too
+    older.write_bytes(path.read_bytes())
+    older.with_suffix(".json").write_text(
+        __import__("json").dumps({**meta, "pipeline_version": 1}), encoding="utf-8"
+    )
+    assert not is_fresh(older, corpus_digest())
     assert path.read_bytes()[:2] == b"PK"  # a skops zip, not a pickle
     loaded = load_classifier(path)
     msg = message_from_fields(
@@ -97,3 +103,16 @@ def test_held_out_mail_is_classified_well(classifier: Classifier) -> None:
     assert report.n_messages == 180
     assert report.actionable_precision >= 0.95
     assert report.macro_f1 >= 0.85
+
+
+def test_fast_scorer_gives_the_pipelines_probabilities(classifier: Classifier) -> None:
+    from classifier.parse import parse_message
+
+    assert classifier.scorer is not None, "the trained pipeline should take the fast path"
+    texts = [parse_message(p.read_bytes()).features_text for p in sorted(HOLDOUT.glob("*.eml"))]
+    texts += ["", "!!! ???", "Ünïcödé ðaten — 日本語のテキスト", "word " * 5000]
+    expected = classifier.pipeline.predict_proba(texts)
+    got = classifier.scorer.proba(texts)
+    assert got.shape == expected.shape
+    assert abs(got - expected).max() < 1e-9
+    assert classifier.scorer.classes == [str(c) for c in classifier.pipeline.classes_]

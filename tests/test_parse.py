@@ -197,3 +197,40 @@ def test_broken_corpus_mutations_are_labelled_without_crash(classifier: Classifi
         except ParseError:
             continue
     assert labels <= {"offer", "hard_no", "not_now", "other"}
+
+
+def test_renaming_boundaries_changes_no_parsed_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    import classifier.parse as parse
+
+    paths = sorted(corpus_dir().glob("messages/*.eml")) + sorted(
+        (corpus_dir().parent / "holdout").glob("*.eml")
+    )
+    raws = [p.read_bytes() for p in paths]
+    renamed = sum(parse.canonical_boundaries(raw) != raw for raw in raws)
+    fast = [parse_message(raw) for raw in raws]
+    monkeypatch.setattr(parse, "canonical_boundaries", lambda raw: raw)
+    assert [parse_message(raw) for raw in raws] == fast
+    assert renamed > 200  # the corpus has plenty of multipart mail with long boundaries
+
+
+def test_short_or_nested_boundaries_parse_right() -> None:
+    from classifier.parse import canonical_boundaries
+
+    outer, inner = b"outer-boundary-0123456789-alt", b"outer-boundary-0123456789"
+    raw = (
+        HEAD + b'Content-Type: multipart/mixed; boundary="' + outer + b'"\r\n\r\n'
+        b"--"
+        + outer
+        + b"\r\nContent-Type: multipart/alternative;\r\n boundary="
+        + inner
+        + b"\r\n\r\n"
+        b"--"
+        + inner
+        + b"\r\nContent-Type: text/plain\r\n\r\nWe are pleased to offer you the role.\r\n"
+        b"--" + inner + b"--\r\n--" + outer + b"--\r\n"
+    )
+    assert canonical_boundaries(raw) != raw
+    assert "pleased to offer you the role" in parse_message(raw).text
+    short = raw.replace(inner, b"b1").replace(outer, b"b2")  # "b1" could be text: left alone
+    assert canonical_boundaries(short) == short
+    assert "pleased to offer you the role" in parse_message(short).text
