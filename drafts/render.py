@@ -122,7 +122,12 @@ def render_drafts(msg: Incoming, profile: Profile, today: date) -> list[Draft]:
     if not kinds:
         return []
     language = msg.language if msg.language in LANGUAGES else "en"
-    checkin = pick_checkin_date(msg.text, today, profile.followup_days)
+    # only a not-now reply proposes a check-in; finding the date reads the whole text
+    checkin = (
+        pick_checkin_date(msg.text, today, profile.followup_days)
+        if msg.label == "not_now"
+        else None
+    )
     signature = profile.signature.strip() or profile.name
     context: dict[str, object] = {
         "contact_name": msg.contact_name.strip(),
@@ -132,7 +137,7 @@ def render_drafts(msg: Incoming, profile: Profile, today: date) -> list[Draft]:
         "decline_reason": profile.decline_reason.strip().rstrip("."),
         "interim_help": profile.interim_help.strip().rstrip("."),
         "ask_for_leads": profile.ask_for_leads,
-        "checkin_date": format_date(checkin, language),
+        "checkin_date": format_date(checkin, language) if checkin else "",
     }
     to, note = reply_address(msg)
     references = " ".join(x for x in (msg.references, msg.message_id) if x).strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from service.store import SendStore, utcnow
 
 COOKIE = "gracemail_session"
 SESSION_DAYS = 14
+TOKEN_RECHECK_SECONDS = 2.0
 OPEN_PATHS = ("/healthz", "/login", "/static/")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -52,6 +54,17 @@ class Auth:
     def __init__(self, store: SendStore, secure_cookie: bool = False) -> None:
         self.store = store
         self.secure_cookie = secure_cookie
+        self._token_hash: tuple[float, str | None] = (-TOKEN_RECHECK_SECONDS, None)
+
+    def _api_token_hash(self) -> str | None:
+        # every REST call checks the token: read the store at most every few seconds, so a token
+        # replaced by another process stops working soon, without a query per request
+        read_at, stored = self._token_hash
+        now = time.monotonic()
+        if now - read_at >= TOKEN_RECHECK_SECONDS:
+            stored = self.store.get_secret("api_token")
+            self._token_hash = (now, stored)
+        return stored
 
     def has_password(self) -> bool:
         """Return True once a password is set."""
@@ -72,15 +85,16 @@ class Auth:
         """Make a new bearer token for the REST API, store its hash and return it (shown once)."""
         token = "gm_" + secrets.token_urlsafe(32)
         self.store.set_secret("api_token", _sha256(token))
+        self._token_hash = (time.monotonic(), _sha256(token))
         return token
 
     def has_api_token(self) -> bool:
         """Return True once an API token exists."""
-        return self.store.get_secret("api_token") is not None
+        return self._api_token_hash() is not None
 
     def check_api_token(self, token: str) -> bool:
         """Return True when token is the REST API's bearer token."""
-        stored = self.store.get_secret("api_token")
+        stored = self._api_token_hash()
         return stored is not None and hmac.compare_digest(_sha256(token), stored)
 
     def start_session(self) -> str:

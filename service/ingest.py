@@ -117,12 +117,14 @@ class Ingest:
         )
         outcomes: list[Outcome] = []
         rows: list[tuple[MessageRow, list[DraftRow]]] = []
+        batch: set[str] = set()  # Message-IDs met earlier in this batch
         for (raw, uid, msg, error), mid in zip(parsed, ids, strict=True):
-            if mid in known or any(r.message_id == mid for r, _ in rows):
+            if mid in known or mid in batch:
                 outcomes.append(
                     Outcome(message_id=mid, label=known.get(mid, "other"), duplicate=True)
                 )
                 continue
+            batch.add(mid)
             if msg is None:
                 outcomes.append(Outcome(message_id=mid, error=error))
                 # recorded once with its error, so a poller never retries it forever

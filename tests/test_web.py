@@ -213,6 +213,25 @@ def test_pages_and_api_need_a_login(site: Site) -> None:
         assert client.get("/v1/../history", headers=good).status_code in (200, 303, 404)
 
 
+def test_a_token_replaced_elsewhere_stops_working_soon(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service import auth as auth_module
+
+    monkeypatch.setattr(auth_module, "TOKEN_RECHECK_SECONDS", 0.3)
+    body = {"from": "dana@acme.example", "subject": "Offer", "body": "We are pleased to offer"}
+    with httpx.Client(base_url=site.url) as client:
+        old = site.app.state.auth.new_api_token()
+        headers = {"Authorization": f"Bearer {old}"}
+        assert client.post("/v1/classify", json=body, headers=headers).status_code == 200
+        # another process (say `gracemail serve --new-token`) replaces it in the shared store
+        new = auth_module.Auth(site.app.state.sends).new_api_token()
+        time.sleep(0.4)
+        assert client.post("/v1/classify", json=body, headers=headers).status_code == 401
+        headers = {"Authorization": f"Bearer {new}"}
+        assert client.post("/v1/classify", json=body, headers=headers).status_code == 200
+
+
 def test_login_sets_a_strict_cookie_and_forms_need_the_csrf_token(site: Site) -> None:
     with httpx.Client(base_url=site.url) as client:
         form = client.get("/login")
