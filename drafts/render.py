@@ -106,8 +106,13 @@ def _tidy(text: str) -> str:
     return text + "\n"
 
 
+@cache
+def _has_template(language: str, name: str) -> bool:
+    return (TEMPLATES / language / f"{name}.txt").exists()
+
+
 def _render(name: str, language: str, context: dict[str, object]) -> tuple[str, str]:
-    lang = language if (TEMPLATES / language / f"{name}.txt").exists() else "en"
+    lang = language if _has_template(language, name) else "en"
     text = _environment().get_template(f"{lang}/{name}.txt").render(**context)
     subject = ""
     if text.startswith("Subject:"):
