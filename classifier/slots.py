@@ -476,13 +476,22 @@ _AGENCY = re.compile(
     r"|placement|personalvermittlung|interim",
     re.IGNORECASE,
 )
+# Words in a sender's own domain that mark a recruiter writing for a client: "bridgewaytalent"
+_AGENCY_DOMAIN = re.compile(
+    r"talent|people|staff|associates|partners|personal|selecta|cabinet|contracting"
+    r"|workforce|hirepartners|careers$"
+)
 # What a sender's display name adds after the company: "Acme Careers", "Acme - Talent Team".
 _DISPLAY_SUFFIXES = tuple(
     sorted(
         [
             *"careers career karriere jobs recruiting recruitment hiring hr team notifications "
             "notification recrutement empleo personalabteilung rh rrhh noreply no-reply carrières "
-            "emploi jobb rekrytering stellenangebote bewerbermanagement talent people".split(),
+            "emploi jobb rekrytering stellenangebote bewerbermanagement talent people personal "
+            "hrm recrutamento selezione selección personeelszaken werving".split(),
+            "ufficio personale",
+            "recruiting office",
+            "staffing office",
             "early careers",
             "graduate recruitment",
             "talent acquisition",
@@ -526,7 +535,11 @@ def _strip_display_suffix(name: str) -> str:
 
 _COMPANY_PREFIX = re.compile(
     r"^(?:the )?(?:graduate recruitment|recruitment|careers|talent acquisition|hr|jobs|karriere"
-    r"|recrutement|people team|talent team)\s*(?:[-|–—:@]|at|bei|chez)\s*",
+    r"|recrutement|people team|talent team)\s*(?:[-|–—:@]|at|bei|chez)\s*"
+    # departments that name themselves before the company: "Personalabteilung Kurbeck Immobilien"
+    r"|^(?:rrhh|recursos humanos|direction des ressources humaines|ressources humaines"
+    r"|direção de recursos humanos|personalabteilung|ausbildung|onboarding|talent acquisition"
+    r"|human resources)(?:\s*[-|–—:]\s*|\s+)",
     re.IGNORECASE,
 )
 _COMPANY_SPAN = (
@@ -536,11 +549,14 @@ _COMPANY_SPAN = (
 _LEGAL = (
     r"(?:GmbH|AG|SAS|SA|S\.A\.|S\.L\.|B\.V\.|BV|S\.p\.A\.|SpA|AB|Ltd\.?|Inc\.?|LLP|LLC|plc|Co\.)"
 )
-# Legal forms people leave out when they name the company; GmbH, AG, LLP and Co. stay.
+# Legal forms people leave out when they name the company ("Kranich Labs", not "Kranich Labs
+# GmbH"); a trailing "Co." stays, as it is part of how such names are written.
 _DROP_LEGAL = re.compile(
-    r"(?:,?\s+(?:GmbH\s*&\s*Co\.?\s*KG|Pvt\.?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|LLC|plc|AB|SAS|S\.A\.|SA"
-    r"|S\.L\.|B\.V\.|BV|S\.p\.A\.|SpA|S\.r\.l\.|Oy|A/S|ASA|KG|Corp\.?|CPAs?))+$"
-    r"|,\s+(?:GmbH|AG|LLP|Co\.?)$"
+    r"(?:,?\s+(?:GmbH\s*&\s*Co\.?(?:\s*KG)?|Pvt\.?\s*Ltd\.?|Pte\.?(?:\s*Ltd\.?)?|Ltd\.?|Limited"
+    r"|Inc\.?|LLC|LLP|plc|AB|SAS|S\.A\.?|SA|S\.L\.?|B\.V\.?|BV|S\.p\.A\.?|SpA|S\.r\.l\.?|Oy"
+    r"|A/S|AS|ASA|KG|GmbH|AG|SE|DAC|Pty\.?(?:\s*Ltd\.?)?|N\.?V\.?|SARL|SRL|Sp\.\s*z\s*o\.o\.?"
+    r"|K\.?K\.?|Corp\.?|CPAs?))+$"
+    r"|,\s+Co\.?$"
 )
 _EDGE_WORDS = re.compile(r"(?:\s+(?:&|of|and|de|la|des|du|del|da|do|der|van|di|y|e))+$")
 # Anchors before a company name; matched lowercase so the regex engine can skip fast.
@@ -566,6 +582,7 @@ _NOT_COMPANY = re.compile(
     r"|In|On|For|Yes|No|Not|Ich|Wir|Je|Vi|Jag|Wij|Ik|Noi|Nós|Nosotros|Offer|Application"
     r"|Interview|Global|Group|Company|Position|Role|Job|Contract|Start|Salary|Graduate|Admissions"
     r"|DocuSign|SmartRecruiters|Taleo|Adobe|Acrobat|Sign|Teamtailor|Personio|Ashby|iCIMS|Indeed"
+    r"|Recruitee|Jobvite|Workable|BambooHR|JazzHR|Breezy|SuccessFactors|Pinpoint|Rippling"
     r"|Slack|Microsoft|Christmas|Easter|Spring|Summer|Autumn|Fall|Winter|Q[1-4]|EMEA|APAC|US|UK"
     r"|Series|Friday|Bewerbung|Stelle|Candidature|Madame|Monsieur|Frau|Herr|Señor|Señora)$"
 )
@@ -599,11 +616,24 @@ def _domain_key(address: str) -> str:
     return _squash(parts[-3] if len(parts) >= 3 and len(parts[-2]) <= 3 else parts[-2])
 
 
+_ABBREVIATIONS = frozenset("co inc ltd corp bros st mt dr no vs".split())
+
+
+def _cut_at_sentence_end(name: str) -> str:
+    """Return name up to a full stop that ends a sentence: "Acme. We've" -> "Acme"."""
+    for match in re.finditer(r"\.\s+", name):
+        word = name[: match.start()].rsplit(None, 1)[-1].lower() if name[: match.start()] else ""
+        if word not in _ABBREVIATIONS and len(word) > 1:
+            return name[: match.start()]
+    return name
+
+
 def _clean_company(name: str) -> str:
+    name = _cut_at_sentence_end(name)
     name = name.strip(" .,'’\":;-–—|")
     name = _DROP_LEGAL.sub("", name)
     name = _EDGE_WORDS.sub("", name).strip(" .,'’\":;-–—|")
-    return name
+    return name + "." if name.endswith(" Co") else name
 
 
 def _company_from_display(msg: Message) -> str:
@@ -620,7 +650,9 @@ def _company_from_display(msg: Message) -> str:
     name = _COMPANY_PREFIX.sub("", name)
     name = _strip_display_suffix(name)
     name = _clean_company(name)
-    if not name or (_name_words(name) and not _COMPANY_WORDS.search(name)):
+    # "Kurbeck Immobilien" reads like a person's name; the sender's domain says it is the company
+    same_as_domain = _squash(name) == _domain_key(msg.reply_to or msg.from_addr)
+    if not name or (_name_words(name) and not _COMPANY_WORDS.search(name) and not same_as_domain):
         return ""
     if _NOT_COMPANY.match(name) or any(
         ats in _squash(name) for ats in ("greenhouse", "lever", "workday")
@@ -647,14 +679,21 @@ def find_company(msg: Message, text: str, contact_name: str, sig_start: int = -1
     address = msg.reply_to or msg.from_addr
     key = _domain_key(address)
     domain = address.partition("@")[2]
-    agency = bool(_AGENCY.search(domain) or _AGENCY.search(msg.from_name))
+    agency = bool(
+        _AGENCY.search(domain) or _AGENCY.search(msg.from_name) or _AGENCY_DOMAIN.search(key)
+    )
     lines = [line.strip() for line in text.split("\n")]
     scores: dict[str, float] = {}
     forms: dict[str, tuple[float, str]] = {}
 
     def add(name: str, weight: float) -> None:
         name = _clean_company(name)
-        if len(name) < 2 or _NOT_COMPANY.match(name) or _NOT_COMPANY.match(name.split()[0]):
+        if (
+            len(name) < 2
+            or "@" in name
+            or _NOT_COMPANY.match(name)
+            or _NOT_COMPANY.match(name.split()[0])
+        ):
             return
         if contact_name and name.split()[0] == contact_name:
             return

@@ -184,6 +184,43 @@ COMPANY_CASES = [
         "Brennock Pharma",
         id="agency-names-the-client-not-itself",
     ),
+    pytest.param(
+        "Callum Frost <callum.frost@bridgewaytalent.com>",
+        "Product Analyst",
+        "Hi Priya,\n\nMy client has decided to go with another candidate.\n\nBest,\nCallum Frost\n"
+        "Senior Consultant, Bridgeway Talent",
+        "",
+        id="agency-recruiter-is-not-the-employer",
+    ),
+    pytest.param(
+        "Personalabteilung Kurbeck Immobilien <personal@kurbeck-immobilien.de>",
+        "Ihre Bewerbung",
+        "Sehr geehrte Frau Shah,\n\nleider müssen wir Ihnen absagen.\n\nMit freundlichen Grüßen",
+        "Kurbeck Immobilien",
+        id="department-before-company",
+    ),
+    pytest.param(
+        "Ralf Dittmer <ralf.dittmer@nordkamm-maschinenbau.de>",
+        "Ihre Bewerbung",
+        "Hallo Priya,\n\nwir freuen uns, Ihnen die Stelle anzubieten.\n\nRalf Dittmer\n"
+        "Leiter Technik, Nordkamm Maschinenbau GmbH",
+        "Nordkamm Maschinenbau",
+        id="legal-form-dropped",
+    ),
+    pytest.param(
+        "Pete Salazar <psalazar@oakridgeelevator.com>",
+        "Offer",
+        "Hi Priya,\n\nWe'd love you to join us.\n\nPete Salazar\nOperations Manager, Oakridge Elevator Co.",
+        "Oakridge Elevator Co.",
+        id="co-keeps-its-full-stop",
+    ),
+    pytest.param(
+        "Cinderhill Outfitters <jobs@cinderhill.jobvite-mail.com>",
+        "Your application",
+        "Thank you for applying to Cinderhill Outfitters. We've decided not to move forward.",
+        "Cinderhill Outfitters",
+        id="sentence-end-is-not-part-of-the-name",
+    ),
 ]
 
 
