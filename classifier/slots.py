@@ -374,12 +374,30 @@ _ROLE_TAIL_WORDS = re.compile(
 )
 
 
+# What subjects put around a title: "Level Designer offer", "Regarding the Agronomist",
+# "Freelance Copywriter (6 months)", "Policy Officer, Ref KBC/4471", "Analyst, start Monday".
+_ROLE_SUBJECT_HEAD = re.compile(
+    r"^(?:(?:regarding|about|re|your|our|the|position|job id\s*\d+|proceso|selezione|processus)\s+)+",
+    re.IGNORECASE,
+)
+_ROLE_SUBJECT_TAIL = re.compile(
+    r"(?:\s+\+.*|\s*\([^)]*$|\s*\(\s*(?:\d+\s*(?:months?|weeks?)|[\w/-]*\d[\w/-]*)\s*\)"
+    r"|\s*\([^)]*(?:client|contract|temp\b|freelance)[^)]*\)"
+    r"|,\s+(?:ref\b|start\b|(?-i:[a-z])).*|\s+(?:offer|interview|outcome|update|search|opportunit(?:y|ies)"
+    r"|requisition|on hold|recruitment|candidacy|audition|loop|appointment|decision|feedback"
+    r"|status|next steps|start date|application update|process))+$",
+    re.IGNORECASE,
+)
+
+
 def _clean_role(role: str) -> str:
-    role = role.strip(" .,:;!?-–—\"'“”")
+    role = _cut_at_sentence_end(role).strip(" .,:;!?-–—\"'“”")
     role = re.split(r"\s+(?:at|with|bei|chez|presso|bij|hos|for|in our|on the|within)\s+", role)[0]
     for _ in range(3):
         role = _ROLE_TRAIL.sub("", role).strip(" .,:;-–—")
         role = _ROLE_TAIL_WORDS.sub("", role).strip(" .,:;-–—")
+        role = _ROLE_SUBJECT_HEAD.sub("", role)
+        role = _ROLE_SUBJECT_TAIL.sub("", role).strip(" .,:;-–—")
     return role
 
 

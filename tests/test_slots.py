@@ -293,6 +293,36 @@ ROLE_CASES = [
         id="lowercase-role-in-subject",
     ),
     pytest.param("Quick question", "Are you free on Monday?", "", id="no-role-is-empty"),
+    pytest.param(
+        "Site Reliability Engineer interview outcome",
+        "Hi Priya, thank you for your time. We will not be moving forward.",
+        "Site Reliability Engineer",
+        id="subject-outcome-words-cut",
+    ),
+    pytest.param(
+        "UX Researcher (3 months)",
+        "Hi Priya, the contract has been paused until the spring.",
+        "UX Researcher",
+        id="subject-duration-cut",
+    ),
+    pytest.param(
+        "Policy Analyst (Grade 7), Ref KBC/4471",
+        "Dear Priya, we regret to tell you that your application was unsuccessful.",
+        "Policy Analyst (Grade 7)",
+        id="grade-kept-reference-cut",
+    ),
+    pytest.param(
+        "Team Lead, Payments Operations",
+        "Hi Priya, we are delighted to offer you the role.",
+        "Team Lead, Payments Operations",
+        id="comma-inside-a-title-kept",
+    ),
+    pytest.param(
+        "Regarding the Agronomist",
+        "Hi Priya, we have decided to go with another candidate.",
+        "Agronomist",
+        id="subject-lead-words-cut",
+    ),
 ]
 
 
