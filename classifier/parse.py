@@ -83,9 +83,9 @@ def _bodies(msg: email.message.Message) -> tuple[str, str, list[str]]:
             continue
         ctype = part.get_content_type()
         disposition = str(part.get("Content-Disposition") or "").lower()
-        filename = part.get_filename()
-        if "attachment" in disposition or (filename and not ctype.startswith("text/")):
-            attachments.append(decode_words(filename) or ctype)
+        # a text part is read unless marked as an attachment; asking its filename is slow
+        if "attachment" in disposition or (not ctype.startswith("text/") and part.get_filename()):
+            attachments.append(decode_words(part.get_filename()) or ctype)
             continue
         if ctype == "text/plain":
             plain.append(_decode_part(part))

@@ -2,18 +2,21 @@
 
 A REST request or an IMAP batch scores a few messages at a time; `Pipeline.predict_proba` then
 spends about 1 ms a call validating inputs. This walks the same steps (hashed n-grams, sublinear
-TF-IDF with l2 norm, linear SVM, sigmoid calibration, normalisation) over one sparse row at a time,
+TF-IDF with l2 norm, linear SVM, sigmoid calibration, normalisation) with plain numpy and scipy,
 and the tests check it gives the pipeline's probabilities.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.pipeline import Pipeline
-from sklearn.utils import murmurhash3_32
 
-_INT_MIN = -(2**31)
+try:  # scikit-learn's own C hasher, minus ~50 µs of checks a call; the tests compare the two
+    from sklearn.feature_extraction._hashing_fast import transform as _hash_rows
+except ImportError:  # a private function: without it, the public transform gives the same counts
+    _hash_rows = None
 
 
 class LinearScorer:
@@ -30,8 +33,8 @@ class LinearScorer:
         if list(svm.classes_) != list(model.classes_) or len(model.classes_) < 3:
             raise ValueError("LinearScorer needs a multiclass model with classes in order")
         self.classes = [str(c) for c in model.classes_]
+        self.words = words
         self.analyze = words.build_analyzer()
-        self.n_features = int(words.n_features)
         self.sublinear = bool(tfidf.sublinear_tf)
         self.idf: np.ndarray = tfidf.idf_
         self.weights: np.ndarray = svm.coef_.T  # a view: one row of class weights per feature
@@ -39,36 +42,38 @@ class LinearScorer:
         self.a = np.array([c.a_ for c in calibrated.calibrators], dtype=float)
         self.b = np.array([c.b_ for c in calibrated.calibrators], dtype=float)
 
-    def _index(self, token: str) -> int:
-        h = int(murmurhash3_32(token, 0))
-        if h == _INT_MIN:  # as scikit-learn's hasher treats the one value abs() cannot
-            return (2**31 - 1 - (self.n_features - 1)) % self.n_features
-        return abs(h) % self.n_features
+    def counts(self, texts: list[str]) -> sp.csr_matrix:
+        """Return the hashed n-gram counts of texts, as `HashingVectorizer.transform` does."""
+        if _hash_rows is None:
+            return sp.csr_matrix(self.words.transform(texts))
+        n_features = self.words.n_features
+        rows = (((gram, 1) for gram in self.analyze(text)) for text in texts)
+        indices, indptr, values = _hash_rows(rows, n_features, self.words.dtype, False, 0)
+        counts = sp.csr_matrix((values, indices, indptr), shape=(len(texts), n_features))
+        counts.sum_duplicates()
+        return counts
 
-    def decision(self, text: str) -> np.ndarray:
-        """Return the SVM's decision values for one text, one per class."""
-        counts: dict[int, int] = {}
-        for token in self.analyze(text):
-            i = self._index(token)
-            counts[i] = counts.get(i, 0) + 1
-        if not counts:
-            return self.intercept.copy()
-        index = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        x = np.fromiter(counts.values(), dtype=float, count=len(counts))
+    def decisions(self, texts: list[str]) -> np.ndarray:
+        """Return the SVM's decision values, a row per text, one column per class."""
+        counts = self.counts(texts)
+        rows = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))
+        x = counts.data
         if self.sublinear:
             x = np.log(x) + 1.0
-        x *= self.idf[index]
-        norm = float(np.sqrt(x @ x))
-        if norm:
-            x /= norm
-        scores: np.ndarray = x @ self.weights[index] + self.intercept
+        x = x * self.idf[counts.indices]
+        norms = np.sqrt(np.bincount(rows, weights=x * x, minlength=len(texts)))
+        norms[norms == 0] = 1.0
+        counts.data = x / norms[rows]
+        scores: np.ndarray = counts @ self.weights + self.intercept
         return scores
 
     def proba(self, texts: list[str]) -> np.ndarray:
         """Return calibrated class probabilities, a row per text, columns in `classes` order."""
-        out = np.empty((len(texts), len(self.classes)))
-        for row, text in enumerate(texts):
-            p = expit(-(self.a * self.decision(text) + self.b))
-            total = p.sum()
-            out[row] = p / total if total else 1.0 / len(self.classes)
+        if not texts:
+            return np.empty((0, len(self.classes)))
+        p = expit(-(self.a * self.decisions(texts) + self.b))
+        total = p.sum(axis=1, keepdims=True)
+        out: np.ndarray = np.divide(
+            p, total, out=np.full_like(p, 1.0 / len(self.classes)), where=total != 0
+        )
         return out
