@@ -16,10 +16,11 @@ _EMAIL = re.compile(r"\S+@\S+")
 _NEGATORS = frozenset(
     "not no never unable cannot can't won't wouldn't isn't aren't don't didn't couldn't unfortunately"
     " nicht kein keine keinen leider ne pas aucun malheureusement lamentablemente desafortunadamente"
-    " niet geen helaas purtroppo non infelizmente não inte tyvärr".split()
+    " niet geen helaas purtroppo non infelizmente não inte tyvärr nie niestety ikke desværre"
+    " dessverre ei valitettavasti bohužel".split()
 )
 # Raise when the features or the pipeline's shape change: saved models of another version retrain.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 _SCOPE = 5  # how many words a negation reaches; ends early at punctuation
 
 

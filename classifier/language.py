@@ -27,13 +27,31 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         "o a os as e você seu sua nós para com é não uma da do obrigado em que".split()
     ),
     "sv": frozenset("och du din vi för med är inte en ett av tack att på som till har".split()),
+    "pl": frozenset(
+        "na nie że się do jest dla jak pan pani dziękujemy niestety przez od po pana oraz".split()
+    ),
+    "da": frozenset(
+        "og at det til er som på med for ikke vi har jeg tak desværre af din jer".split()
+    ),
+    "no": frozenset(
+        "og at det til er som på med for ikke vi har jeg takk dessverre av deg dere".split()
+    ),
+    "fi": frozenset(
+        "ja ei että kiitos valitettavasti hakemus hakemuksesi sinun teidän meidän tämä kanssa olemme"
+        " haluamme".split()
+    ),
+    "cs": frozenset(
+        "na se je že do to pro jako vás děkujeme bohužel váš vaše jsme byl ale".split()
+    ),
 }
 # each common word and the languages it belongs to, so text is read once, not once a language
 _LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
 for _lang, _words in _STOPWORDS.items():
     for _word in _words:
         _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _lang)
-_WORD = re.compile(r"[a-zà-ÿäöüßñçéèêëíóúãõ]+")
+_WORD = re.compile(
+    r"[a-zà-ÿ\u0100-\u017f]+"
+)  # Latin letters with the accents of European languages
 
 
 def detect_language(text: str, default: str = "en") -> str:
