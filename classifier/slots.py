@@ -7,6 +7,7 @@ a draft that names the wrong one does not.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from classifier.parse import Message
@@ -45,7 +46,12 @@ _SIGN_OFF = re.compile(
     r"|un abrazo|un cordial saludo|met vriendelijke groet|vriendelijke groet|groeten"
     r"|hartelijke groet|groet|cordiali saluti|saluti|distinti saluti|un caro saluto|a presto"
     r"|atenciosamente|abraços|abraço|cumprimentos|com os melhores cumprimentos"
-    r"|med vänliga hälsningar|vänliga hälsningar|hälsningar|mvh|vänligen|hälsar)"
+    r"|med vänliga hälsningar|vänliga hälsningar|hälsningar|mvh|vänligen|hälsar"
+    r"|med venlig hilsen|venlig hilsen|de bedste hilsner|bedste hilsner|mange hilsner|hilsen"
+    r"|med vennlig hilsen|vennlig hilsen|beste hilsen|hilsener|vh|ystävällisin terveisin"
+    r"|ystävällisesti|terveisin|parhain terveisin|z poważaniem|pozdrawiam|pozdrawiam serdecznie"
+    r"|z wyrazami szacunku|serdecznie pozdrawiam|łączę pozdrowienia|s pozdravem|se srdečným pozdravem"
+    r"|s přátelským pozdravem|zdraví|děkuji)"
     r"(?:[\s,.!–—-]*$|\s*[,.!–—-]+\s*(?P<rest>\S.{0,40})$)",
     re.IGNORECASE,
 )
@@ -63,7 +69,11 @@ _TEAM_WORDS = _WordSet(
     "partner partners agency sent mailbox www",
     prefixes=("recruit", "personal", "rekrytering", "corp"),
 )
-_TITLES = frozenset({"dr", "mr", "ms", "mrs", "prof", "herr", "frau", "mme", "m", "sr", "sra"})
+_TITLES = frozenset(
+    {"dr", "mr", "ms", "mrs", "prof", "herr", "frau", "mme", "m", "sr", "sra"}
+    # Czech and Slovak academic titles, written before the name: "Ing. Lenka Horáková"
+    | {"ing", "mgr", "mudr", "judr", "phdr", "rndr", "bc", "doc", "pan", "pani", "inż"}
+)
 _PARTICLES = frozenset({"de", "van", "von", "da", "del", "der", "di", "du", "la", "le", "dos"})
 _NAME_WORD = re.compile(r"^[A-ZÀ-ÞĀ-Ž][^\W\d_]*(?:['’-][^\W\d_]+)*\.?$")
 _KISSES = re.compile(r"\s+(?:x+|xo+|:\)|🙂|😊)$", re.IGNORECASE)
@@ -171,12 +181,46 @@ def _sender_person(msg: Message) -> list[str]:
     return _name_words(name)
 
 
+# Sign-offs that people follow with their first name on the same line, without a comma.
+_SIGN_OFF_NAME = re.compile(
+    r"^\s*(?:hilsen|mvh|vh|terveisin|pozdrawiam|pozdrowienia|zdraví|cheers|thanks|groetjes|hälsningar"
+    r"|gruß|grüße|saludos|abraços)\s+(?P<name>(?-i:[A-ZÀ-ÞĀ-Ž][^\W\d_]+))\s*$",
+    re.IGNORECASE,
+)
+_TEAM_WORD = re.compile(
+    r"^(?:\w+[-]?)?(?:team(?:et)?|tiimi|teamet|rekrut\w*|rekry\w*|recruit\w*|talent\w*|personal\w*"
+    r"|hr(?:-\w+)?|kariér\w*|kariera|nábor\w*|zespół)$",
+    re.IGNORECASE,
+)
+
+
+def _is_team_or_company(line: str, sender: list[str], domain_key: str) -> bool:
+    """Return True when a signature line names a team or the company rather than a person."""
+    words = line.split()
+    if not words:
+        return False
+    first = words[0].strip(",").lower()
+    if _TEAM_WORD.match(first):
+        return True
+    first = _squash(first)
+    # the company signs: its first word is in the sender's domain, and the sender is not this person
+    return (
+        len(first) >= 4
+        and first in domain_key
+        and not (sender and sender[0].rstrip(".").lower() == first)
+    )
+
+
 def _signature_start(lines: list[str], msg: Message) -> tuple[int, str]:
     """Return the index of the signer's name line and the first name; (-1, '') when none."""
     sender = _sender_person(msg)
     local = re.sub(r"[^a-z]", "", msg.from_addr.partition("@")[0].lower())
+    domain_key = _squash(msg.from_addr.partition("@")[2])
     tail_start = max(0, len(lines) - 25)
     for i in range(len(lines) - 1, tail_start - 1, -1):
+        named = _SIGN_OFF_NAME.match(lines[i])
+        if named:  # "Hilsen Eirik", "Cheers Dev": the sign-off and the name on one line
+            return i, named.group("name")
         match = _SIGN_OFF.match(lines[i])
         if not match:
             continue
@@ -187,12 +231,13 @@ def _signature_start(lines: list[str], msg: Message) -> tuple[int, str]:
         if not following:
             return i, ""
         signer = lines[following[0]]
+        if _is_team_or_company(signer, sender, domain_key):
+            return following[0], ""  # "Med vennlig hilsen / Bøkeskog Barnehager": nobody to greet
         name = _person_first_name(signer)
         if not name and "," in signer and _TEAM_HINT.search(signer):
             name = _person_first_name(signer.split(",")[0])  # "Saoirse, People Team at Lumenfold"
         return following[0], name
     # No sign-off: a name line near the end that the sender's name, address or title confirms.
-    domain_key = _squash(msg.from_addr.partition("@")[2])
     if sender and len(sender[0]) >= 4 and sender[0].lower() in domain_key:
         sender = []  # "Heronsgate Leisure <recruitment@heronsgate.co.uk>" is not a person
     for i in range(len(lines) - 1, tail_start - 1, -1):
@@ -491,7 +536,8 @@ _FREEMAIL = re.compile(
 )
 _AGENCY = re.compile(
     r"recruit|staffing|talentpartner|search|exec|headhunt|personnel|resourcing|medstaff"
-    r"|placement|personalvermittlung|interim",
+    r"|placement|personalvermittlung|interim|rekruttering|rekrytointi|henkilöstöpalvelu|rekry"
+    r"|bemanning|vikar|personální agentura",
     re.IGNORECASE,
 )
 # Words in a sender's own domain that mark a recruiter writing for a client: "bridgewaytalent"
@@ -506,7 +552,10 @@ _DISPLAY_SUFFIXES = tuple(
             *"careers career karriere jobs recruiting recruitment hiring hr team notifications "
             "notification recrutement empleo personalabteilung rh rrhh noreply no-reply carrières "
             "emploi jobb rekrytering stellenangebote bewerbermanagement talent people personal "
-            "hrm recrutamento selezione selección personeelszaken werving".split(),
+            "hrm recrutamento selezione selección personeelszaken werving kariéra kariera "
+            "rekrytointi rekruttering rekrutacja rekrytering hr-afdelingen personalavdelingen"
+            "".split(),
+            "personální oddělení",
             "ufficio personale",
             "recruiting office",
             "staffing office",
@@ -557,7 +606,8 @@ _COMPANY_PREFIX = re.compile(
     # departments that name themselves before the company: "Personalabteilung Kurbeck Immobilien"
     r"|^(?:rrhh|recursos humanos|direction des ressources humaines|ressources humaines"
     r"|direção de recursos humanos|personalabteilung|ausbildung|onboarding|talent acquisition"
-    r"|human resources)(?:\s*[-|–—:]\s*|\s+)",
+    r"|human resources|kariéra|kariera|personální oddělení|rekrutacja|dział kadr|rekrytointi"
+    r"|rekruttering)(?:\s*[-|–—:]\s*|\s+)",
     re.IGNORECASE,
 )
 _COMPANY_SPAN = (
@@ -613,8 +663,13 @@ _TEAM_TAIL = re.compile(
 )
 
 
+_FOLD = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "ß": "ss", "đ": "d", "þ": "th"})
+
+
 def _squash(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    """Return text as a domain spells it: "Bøkeskog Barnehager" -> "bokeskogbarnehager"."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
+    return re.sub(r"[^a-z0-9]", "", text)
 
 
 def _domain_key(address: str) -> str:

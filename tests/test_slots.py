@@ -106,6 +106,30 @@ CONTACT_CASES = [
         "",
         id="no-signature-is-empty",
     ),
+    pytest.param(
+        "Eirik Solheim <eirik@bryggadata.no>",
+        "Hei Priya,\n\nVi vil gjerne tilby deg jobben.\n\nHilsen Eirik\nDaglig leder, Brygga Data",
+        "Eirik",
+        id="norwegian-sign-off-and-name-on-one-line",
+    ),
+    pytest.param(
+        "Bøkeskog Barnehager <post@bokeskogbarnehager.no>",
+        "Hei Priya,\n\nRekrutteringen er utsatt til mars.\n\nVennlig hilsen\nBøkeskog Barnehager",
+        "",
+        id="company-signs-after-the-sign-off",
+    ),
+    pytest.param(
+        "Lenka Horáková <horakova@zelenaenergie.cz>",
+        "Dobrý den,\n\nbohužel jsme se rozhodli jinak.\n\nS pozdravem\nIng. Lenka Horáková\nHR",
+        "Lenka",
+        id="czech-academic-title-before-the-name",
+    ),
+    pytest.param(
+        "Kariéra Nordika <kariera@nordika.cz>",
+        "Dobrý den,\n\nděkujeme za zájem.\n\nS pozdravem\nRekrutační tým Nordika",
+        "",
+        id="team-signs-after-the-sign-off",
+    ),
 ]
 
 
