@@ -33,7 +33,11 @@ _TRUSTED = {
 _NEGATED_OFFER = re.compile(
     r"\b(?:unable|not able|not in a position|cannot|can't|can ?not|won't|will not|would not|wouldn't"
     r"|not be|decided not|no longer|not going to|rescind\w*|withdraw\w*|retract\w*)\b[^.!?\n]{0,40}"
-    r"\b(?:offer|extend)",
+    r"\b(?:offer|extend)"
+    # and after it: "the conditional offer made to you is therefore withdrawn"
+    r"|\boffer\b[^.!?\n]{0,60}\b(?:is|has been|have been|was|were|will be|had to be)\s+"
+    r"(?:therefore\s+|now\s+|hereby\s+|unfortunately\s+|being\s+)?"
+    r"(?:withdrawn|rescinded|retracted|revoked|cancell?ed|void)",
     re.IGNORECASE,
 )
 _POSITIVE_OFFER = re.compile(
@@ -91,11 +95,8 @@ class Classifier:
         order = np.argsort(row)[::-1]
         label: str = classes[int(order[0])]
         confidence = float(row[order[0]])
-        if (
-            label == "offer"
-            and _NEGATED_OFFER.search(msg.new_text)
-            and not _POSITIVE_OFFER.search(msg.new_text)
-        ):
+        said = f"{msg.subject}\n{msg.new_text}"
+        if label == "offer" and _NEGATED_OFFER.search(said) and not _POSITIVE_OFFER.search(said):
             label = "hard_no" if classes[int(order[1])] == "hard_no" else "other"
             confidence = float(row[classes.index(label)])
         if label in ACTIONABLE and confidence < self.threshold:

@@ -22,12 +22,24 @@ HOLDOUT = corpus_dir().parent / "holdout"
         "Hello, we regret that we are not in a position to make you an offer at this time. Kind regards, HR",
         "Thanks for your patience. We've decided not to offer you the Senior Engineer job; we went with another candidate.",
         "Sadly the offer we made you has been withdrawn because the role was eliminated.",
+        "Dear Gary, as explained in the attached letter, the conditional offer of employment made to"
+        " you on 29 April is therefore withdrawn. Regards, HR",
     ],
 )
 def test_a_rejection_mentioning_an_offer_is_never_an_offer(
     classifier: Classifier, body: str
 ) -> None:
     msg = message_from_fields("Dana <dana@acme.example>", "Your application", body)
+    assert classifier.predict(msg).label != "offer"
+
+
+def test_an_offer_withdrawn_in_the_subject_is_not_an_offer(classifier: Classifier) -> None:
+    msg = message_from_fields(
+        "Imogen Clarke <hr@redfern.example>",
+        "Withdrawal of conditional offer - Site Manager",
+        "Dear Gary, please see the attached letter regarding your conditional offer of employment"
+        " for the position of Site Manager. Regards, Imogen",
+    )
     assert classifier.predict(msg).label != "offer"
 
 
