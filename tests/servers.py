@@ -188,3 +188,33 @@ namespace inbox {{
     for i in range(1, 61):
         server.add_user(f"user{i}", f"pw-user{i}")
     return server
+
+
+def main() -> None:
+    """Run a local Dovecot with the demo inbox in alice's INBOX until Ctrl-C; print the settings."""
+    from imapclient import IMAPClient
+
+    from classifier.corpus import data_dir
+
+    server = make_dovecot()
+    server.start()
+    try:
+        with IMAPClient("127.0.0.1", server.imap_port, ssl=False) as client:
+            client.login("alice", "secret")
+            for path in sorted((data_dir() / "demo").glob("*.eml")):
+                client.append("INBOX", path.read_bytes())
+        print("Dovecot on 127.0.0.1, user alice, the demo inbox in INBOX. In another shell:\n")
+        print(
+            f"export GRACEMAIL_IMAP_HOST=127.0.0.1 GRACEMAIL_IMAP_PORT={server.imap_port} "
+            "GRACEMAIL_IMAP_USER=alice GRACEMAIL_IMAP_PASSWORD=secret GRACEMAIL_IMAP_TLS=none "
+            "GRACEMAIL_IMAP_ALLOW_PLAIN=true\n.venv/bin/gracemail poll\n\nCtrl-C stops Dovecot.",
+            flush=True,
+        )
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    main()
