@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,11 +211,14 @@ def main() -> None:
             "GRACEMAIL_IMAP_ALLOW_PLAIN=true\n.venv/bin/gracemail poll\n\nCtrl-C stops Dovecot.",
             flush=True,
         )
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        stop = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+        while not stop.wait(0.5):
+            pass
     finally:
         server.stop()
 
 
 if __name__ == "__main__":
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     main()
