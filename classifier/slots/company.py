@@ -1,0 +1,329 @@
+"""The hiring company as people write it, from sender, signature, subject and body."""
+
+from __future__ import annotations
+
+import re
+
+from classifier.parse import Message
+from classifier.slots.contact import TEAM_HINT, name_words, sender_person
+from classifier.slots.role import GENERIC, ROLE_HEAD
+from classifier.slots.words import COMPANY_WORDS, JOB_LINE, cut_at_sentence_end, squash
+
+ATS_DOMAINS = (
+    "greenhouse",
+    "lever.co",
+    "workday",
+    "smartrecruiters",
+    "ashbyhq",
+    "icims",
+    "personio",
+    "teamtailor",
+    "recruitee",
+    "workable",
+    "bamboohr",
+    "taleo",
+    "successfactors",
+    "jobvite",
+    "jazzhr",
+    "softgarden",
+    "rexx",
+    "welcometothejungle",
+    "breezy",
+    "myworkday",
+    "myworkdayjobs",
+    "adobesign",
+    "docusign",
+    "hibob",
+    "pinpoint",
+    "homerun",
+    "join.com",
+    "jobylon",
+    "varbi",
+    "talentlyft",
+    "applytojob",
+    "paylocity",
+    "ukg",
+    "dayforce",
+    "oraclecloud",
+)
+_FREEMAIL = re.compile(
+    r"@(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|me|aol|gmx|web|t-online|orange"
+    r"|free|laposte|libero|proton|protonmail|mail|yandex|hey)\.",
+    re.IGNORECASE,
+)
+_AGENCY = re.compile(
+    r"recruit|staffing|talentpartner|search|exec|headhunt|personnel|resourcing|medstaff"
+    r"|placement|personalvermittlung|interim|rekruttering|rekrytointi|henkilöstöpalvelu|rekry"
+    r"|bemanning|vikar|personální agentura",
+    re.IGNORECASE,
+)
+# Words in a sender's own domain that mark a recruiter writing for a client: "bridgewaytalent"
+_AGENCY_DOMAIN = re.compile(
+    r"talent|people|staff|associates|partners|personal|selecta|cabinet|contracting"
+    r"|workforce|hirepartners|careers$"
+)
+# What a sender's display name adds after the company: "Acme Careers", "Acme - Talent Team".
+_DISPLAY_SUFFIXES = tuple(
+    sorted(
+        [
+            *"careers career karriere jobs recruiting recruitment hiring hr team notifications "
+            "notification recrutement empleo personalabteilung rh rrhh noreply no-reply carrières "
+            "emploi jobb rekrytering stellenangebote bewerbermanagement talent people personal "
+            "hrm recrutamento selezione selección personeelszaken werving kariéra kariera "
+            "rekrytointi rekruttering rekrutacja rekrytering hr-afdelingen personalavdelingen"
+            "".split(),
+            "personální oddělení",
+            "ufficio personale",
+            "recruiting office",
+            "staffing office",
+            "early careers",
+            "graduate recruitment",
+            "talent acquisition",
+            "human resources",
+            "people ops",
+            "people team",
+            "talent team",
+            "hiring team",
+            "recruiting team",
+            "careers team",
+            "recursos humanos",
+            "lavora con noi",
+            "werken bij",
+            "university recruiting",
+            "campus recruiting",
+            "hr team",
+            "hr-service",
+            "recruitment team",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
+
+
+def _strip_display_suffix(name: str) -> str:
+    """Return name without trailing team words: "Acme Robotics Talent Team" -> "Acme Robotics"."""
+    changed = True
+    while changed and name:
+        changed = False
+        lowered = name.lower()
+        for suffix in _DISPLAY_SUFFIXES:
+            if lowered.endswith(suffix) and (
+                len(lowered) == len(suffix) or lowered[-len(suffix) - 1] in " -|–—,:"
+            ):
+                name = name[: -len(suffix)].rstrip(" -|–—,:")
+                changed = True
+                break
+    return name
+
+
+_COMPANY_PREFIX = re.compile(
+    r"^(?:the )?(?:graduate recruitment|recruitment|careers|talent acquisition|hr|jobs|karriere"
+    r"|recrutement|people team|talent team)\s*(?:[-|–—:@]|at|bei|chez)\s*"
+    # departments that name themselves before the company: "Personalabteilung Kurbeck Immobilien"
+    r"|^(?:rrhh|recursos humanos|direction des ressources humaines|ressources humaines"
+    r"|direção de recursos humanos|personalabteilung|ausbildung|onboarding|talent acquisition"
+    r"|human resources|kariéra|kariera|personální oddělení|rekrutacja|dział kadr|rekrytointi"
+    r"|rekruttering)(?:\s*[-|–—:]\s*|\s+)",
+    re.IGNORECASE,
+)
+_COMPANY_SPAN = (
+    r"(?P<co>[A-ZÀ-Þ][\w&'’.-]*(?:[ \t]+(?:[A-ZÀ-Þ][\w&'’.-]*|&|of|and|de|la|des|du|del|da|do"
+    r"|der|van|di|y|e)){0,5})"
+)
+_LEGAL = (
+    r"(?:GmbH|AG|SAS|SA|S\.A\.|S\.L\.|B\.V\.|BV|S\.p\.A\.|SpA|AB|Ltd\.?|Inc\.?|LLP|LLC|plc|Co\.)"
+)
+# Legal forms people leave out when they name the company ("Kranich Labs", not "Kranich Labs
+# GmbH"); a trailing "Co." stays, as it is part of how such names are written.
+_DROP_LEGAL = re.compile(
+    r"(?:,?\s+(?:GmbH\s*&\s*Co\.?(?:\s*KG)?|Pvt\.?\s*Ltd\.?|Pte\.?(?:\s*Ltd\.?)?|Ltd\.?|Limited"
+    r"|Inc\.?|LLC|LLP|plc|AB|SAS|S\.A\.?|SA|S\.L\.?|B\.V\.?|BV|S\.p\.A\.?|SpA|S\.r\.l\.?|Oy"
+    r"|A/S|AS|ASA|KG|GmbH|AG|SE|DAC|Pty\.?(?:\s*Ltd\.?)?|N\.?V\.?|SARL|SRL|Sp\.\s*z\s*o\.o\.?"
+    r"|K\.?K\.?|Corp\.?|CPAs?))+$"
+    r"|,\s+Co\.?$"
+)
+_EDGE_WORDS = re.compile(r"(?:\s+(?:&|of|and|de|la|des|du|del|da|do|der|van|di|y|e))+$")
+# Anchors before a company name; matched lowercase so the regex engine can skip fast.
+_COMPANY_BEFORE = re.compile(
+    r"(?:at|join|joining|bei|chez|presso|bij|für|interest in|behalf of|with|from|de la part de"
+    r"|au sein de|rejoindre|en|di|hos|i|para|na|no|em|per|voor|von|consider|to) " + _COMPANY_SPAN
+)
+_COMPANY_AFTER = re.compile(
+    r"(?:GmbH|AG|SAS|SA|S\.A\.|S\.L\.|B\.V\.|BV|S\.p\.A\.|SpA|AB|Ltd|Inc|LLP|LLC|plc|Co\.|team"
+    r"|family|Team|is an equal opportunity|has decided|has extended|has temporarily|has put"
+    r"|has paused|has made|have come back|have decided|have informed|have put|have paused"
+    r"|have asked)(?!\w)"
+)
+_COMPANY_TAIL = re.compile(_COMPANY_SPAN + r"$")
+_NOT_COMPANY = re.compile(
+    r"^(?:The|This|We|Our|Your|You|I|It|Thank|Thanks|Unfortunately|Dear|Hi|Hello|Monday|Tuesday"
+    r"|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August"
+    r"|September|October|November|December|Q\d|LinkedIn|Greenhouse|Workday|Lever|Zoom|Teams|Google"
+    r"|Meet|Ihre|Ihnen|Sie|Vous|Nous|Usted|Le|La|Les|El|Los|Das|Die|Der|Mr|Ms|Mrs|Dr|Re|Fwd|AW"
+    r"|All|Any|Some|Please|Best|Kind|Regards|Cheers|Sincerely|HR|Talent|Recruitment|Careers"
+    r"|Engineering|Product|Marketing|Sales|Finance|Operations|Legal|Design|Data|Head|Senior|Junior"
+    r"|Lead|Hiring|People|Team|Human|Manager|Director|Recruiter|Its|There|Here|Once|If|When|As|At"
+    r"|In|On|For|Yes|No|Not|Ich|Wir|Je|Vi|Jag|Wij|Ik|Noi|Nós|Nosotros|Offer|Application"
+    r"|Interview|Global|Group|Company|Position|Role|Job|Contract|Start|Salary|Graduate|Admissions"
+    r"|DocuSign|SmartRecruiters|Taleo|Adobe|Acrobat|Sign|Teamtailor|Personio|Ashby|iCIMS|Indeed"
+    r"|Recruitee|Jobvite|Workable|BambooHR|JazzHR|Breezy|SuccessFactors|Pinpoint|Rippling"
+    r"|Slack|Microsoft|Christmas|Easter|Spring|Summer|Autumn|Fall|Winter|Q[1-4]|EMEA|APAC|US|UK"
+    r"|Series|Friday|Bewerbung|Stelle|Candidature|Madame|Monsieur|Frau|Herr|Señor|Señora)$"
+)
+_TEAM_TAIL = re.compile(
+    r"\s+(?:talent acquisition|recruitment(?: team)?|recruiting(?: team)?|human resources"
+    r"|hr(?: team| department)?|careers(?: team)?|people(?: team| ops)?|hiring team|early careers"
+    r"|university recruiting|campus recruiting|graduate recruitment|talent team|personalabteilung"
+    r"|rekrytering|recrutement|recursos humanos|rh)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _domain_key(address: str) -> str:
+    local, _, domain = address.partition("@")
+    parts = domain.split(".")
+    if any(ats in domain for ats in ATS_DOMAINS) or "-mail." in domain:
+        # ATS mail names the company in a subdomain or the local part: acme.greenhouse-mail.io
+        generic = re.match(
+            r"^(?:no-?reply|careers?|jobs|talent|recruiting|hr|notifications?|hire|dse\w*)$", local
+        )
+        sub = parts[0] if len(parts) > 2 else ""
+        if sub in ("hire", "jobs", "careers", "mail", "app", "www", "us", "eu", "emea"):
+            sub = ""
+        return squash(sub or ("" if generic else local))
+    if _FREEMAIL.search(address) or len(parts) < 2:
+        return ""
+    return squash(parts[-3] if len(parts) >= 3 and len(parts[-2]) <= 3 else parts[-2])
+
+
+def _clean_company(name: str) -> str:
+    name = cut_at_sentence_end(name)
+    name = name.strip(" .,'’\":;-–—|")
+    name = _DROP_LEGAL.sub("", name)
+    name = _EDGE_WORDS.sub("", name).strip(" .,'’\":;-–—|")
+    return name + "." if name.endswith(" Co") else name
+
+
+def _company_from_display(msg: Message) -> str:
+    name = msg.from_name.strip()
+    person = sender_person(msg)
+    if not name or (person and not re.search(r"\s(?:at|from|via|bei|chez|@|\|)\s", name)):
+        return ""
+    at = re.search(r"\s(?:at|from|@|\||bei|chez)\s+(.+)$", name)
+    if at and person:
+        name = _clean_company(_strip_display_suffix(at.group(1)))
+        # "Jane at Acme Robotics": the part after "at" is the company even when it looks like a name
+        return "" if _NOT_COMPANY.match(name) or _AGENCY.search(name) else name
+    name = re.sub(r"\s+via\s+[\w. ]+$", "", name, flags=re.I)
+    name = _COMPANY_PREFIX.sub("", name)
+    name = _strip_display_suffix(name)
+    name = _clean_company(name)
+    # "Kurbeck Immobilien" reads like a person's name; the sender's domain says it is the company
+    same_as_domain = squash(name) == _domain_key(msg.reply_to or msg.from_addr)
+    if not name or (name_words(name) and not COMPANY_WORDS.search(name) and not same_as_domain):
+        return ""
+    if _NOT_COMPANY.match(name) or any(
+        ats in squash(name) for ats in ("greenhouse", "lever", "workday")
+    ):
+        return ""
+    return name
+
+
+def _signature_companies(lines: list[str], start: int) -> list[str]:
+    found: list[str] = []
+    for line in lines[start + 1 : start + 6]:
+        if not line or len(line) > 70 or re.search(r"[@\d]|www\.|https?:|\.com\b", line):
+            continue
+        m = re.search(r"(?:,|\bat\b|\||@|–|—|\s-\s)\s*(?P<co>[A-ZÀ-Þ][^,|]+?)\s*$", line)
+        if m and JOB_LINE.search(line[: m.start()]):
+            found.append(m.group("co"))
+        elif not JOB_LINE.search(line) and re.match(rf"^{_COMPANY_SPAN}(?:,?\s+{_LEGAL})?$", line):
+            found.append(line)
+    return found
+
+
+def find_company(msg: Message, text: str, contact_name: str, sig_start: int = -1) -> str:
+    """Return the hiring company as people write it, or ''."""
+    address = msg.reply_to or msg.from_addr
+    key = _domain_key(address)
+    domain = address.partition("@")[2]
+    agency = bool(
+        _AGENCY.search(domain) or _AGENCY.search(msg.from_name) or _AGENCY_DOMAIN.search(key)
+    )
+    lines = [line.strip() for line in text.split("\n")]
+    scores: dict[str, float] = {}
+    forms: dict[str, tuple[float, str]] = {}
+
+    def add(name: str, weight: float) -> None:
+        name = _clean_company(name)
+        if (
+            len(name) < 2
+            or "@" in name
+            or _NOT_COMPANY.match(name)
+            or _NOT_COMPANY.match(name.split()[0])
+        ):
+            return
+        if contact_name and name.split()[0] == contact_name:
+            return
+        squashed = squash(name)
+        if len(squashed) < 2:
+            return
+        scores[squashed] = scores.get(squashed, 0) + weight
+        if weight >= forms.get(squashed, (0.0, ""))[0]:
+            forms[squashed] = (weight, name)
+
+    display = _company_from_display(msg)
+    if display:
+        add(display, 3)
+    if sig_start >= 0:
+        for co in _signature_companies(lines, sig_start):
+            add(co, 2)
+    for line in lines[-8:]:
+        team = _TEAM_TAIL.search(line) if TEAM_HINT.search(line) else None
+        if team and len(line) < 70:
+            head = line[: team.start()]
+            if _COMPANY_TAIL.fullmatch(head):
+                add(head, 2)
+    subject = re.sub(r"^(?:\s*(?:re|fwd?|aw|wg|sv|tr)\s*:\s*)+", "", msg.subject, flags=re.I)
+    for part in re.split(r"\s+[-–—|]\s+|:\s+", subject):
+        part = part.strip()
+        if (
+            re.fullmatch(_COMPANY_SPAN, part)
+            and not ROLE_HEAD.search(part)
+            and not GENERIC.match(part)
+        ):
+            add(part, 1.5)
+    body = text[:4000]
+    for source in (subject, body):
+        for match in _COMPANY_BEFORE.finditer(source):
+            if not match.start() or not source[match.start() - 1].isalnum():
+                add(match.group("co"), 1)
+        for match in _COMPANY_AFTER.finditer(source):
+            start = match.start()
+            if start < 2 or source[start - 1] not in " \t":
+                continue
+            span = _COMPANY_TAIL.search(source, max(0, start - 60), start - 1)
+            if span:
+                legal = match.group(0)
+                add(
+                    span.group("co")
+                    + (" " + legal if legal in ("GmbH", "AG", "LLP", "Co.") else ""),
+                    1,
+                )
+    # merge "Atlas Green" into "Atlas Green Energy": the longer form wins when both are seen
+    for short in list(scores):
+        for long in scores:
+            if long != short and long.startswith(short) and scores[long] >= 1:
+                scores[long] += scores[short] * 0.5
+    best, best_score = "", 0.0
+    for squashed, score in scores.items():
+        if (
+            key
+            and len(key) > 2
+            and (squashed == key or key.startswith(squashed) or squashed.startswith(key))
+        ):
+            score += -5 if agency else 10
+        if score > best_score:
+            best, best_score = forms[squashed][1], score
+    return best if best_score >= 2.5 else ""

@@ -1,0 +1,216 @@
+"""The job title a message gives, from its subject or its body."""
+
+from __future__ import annotations
+
+import re
+
+from classifier.slots.words import WordSet, cut_at_sentence_end, squash
+
+ROLE_HEAD = WordSet(
+    "accountant adjuster administrator adviser adviseur advisor advocate agent agronomist aide "
+    "analist analista analyst analyste apprentice architect archivist artist assistant assistante "
+    "assistent associate attorney auditor auxiliar avvocato backendutvecklare baker banker "
+    "barista bartender berater beraterin bookseller brewer broker buyer cameriere caregiver "
+    "carpenter cashier ceo cfo chargé chargée chef clerk coach coder comptable consultant "
+    "consultante contractor controller coo cook coordinator copywriter counsel counsellor "
+    "counselor crew cto dentist desarrollador desarrolladora desenvolvedor desenvolvedora "
+    "designer developer devops directeur director directrice diseñador diseñadora dispatcher "
+    "driver développeur développeuse editor educator ekonomiassistent electrician elingenjör "
+    "enfermeira enfermeiro enfermera enfermero engenheira engenheiro engineer entwickler "
+    "entwicklerin erzieher erzieherin estimator executive fastighetsförvaltare fellow florist "
+    "geologist gerente guide hand handler handläggare head hospitalist host housekeeper hygienist "
+    "illustrator infirmier infirmière ingegnere ingeniera ingeniero ingenieur ingenieurin "
+    "ingenjör ingénieur ingénieure inspector instructor intern investigator jefa jefe kauffrau "
+    "kaufmann konstrukteur lawyer lead lecturer leiter leiterin librarian machinist manager "
+    "marketer mechanic medewerker merchandiser modeller nurse officer ontwikkelaar operator "
+    "organizer owner paralegal partner pflegefachkraft pharmacist photographer pilot planer "
+    "planerin planner plumber postdoc postdoctoral practitioner praktikant praktikantin "
+    "praticante producer productieleider professor progettista programmer qa rececionista "
+    "recepcionista receptionist redakteur redakteurin referent referentin representative "
+    "researcher responsabile responsable sachbearbeiter sachbearbeiterin sachbearbeitung "
+    "scientist secretary server solicitor specialist sre steward stewardess strategist supervisor "
+    "surgeon surveyor sviluppatore säljare teacher technician technicien technicienne "
+    "technologist tester therapist trainee trainer tutor técnica técnico ui utvecklare ux vendeur "
+    "vendeuse verpleegkundige vp welder werkstudent werkstudentin worker writer",
+    prefixes=(
+        "engineer",
+        "manag",
+        "develop",
+        "analy",
+        "design",
+        "technic",
+        "assist",
+        "coordinat",
+        "special",
+        "consult",
+        "direct",
+        "supervis",
+        "officer",
+        "nurse",
+        "teacher",
+        "scientist",
+        "research",
+        "architect",
+        "operator",
+    ),
+)
+_ROLE_WORD = r"(?:[\w+#/&'’.()-]+)"
+_ROLE_CAP = r"(?:[A-Z0-9ÀÉÈÖÜÄ][\w+#/&'’.()-]*|of|and|in|for|de|d'|-|–|/|&)"
+GENERIC = re.compile(
+    r"^(?:re|fwd?|aw|wg|sv|tr|rv|r|update|application|your application|status|news|offer|decision"
+    r"|feedback|outcome|next steps|thank you|thanks|follow(?:ing)? up|timing|on hold|on pause"
+    r"|paused|job offer|offer letter|offer of employment|contract offer|candidate feedback"
+    r"|application status|application update|application outcome|keeping in touch|interview"
+    r"|your offer|our offer|congratulations|welcome|an alternative offer|good news|regret"
+    r"|ihre bewerbung|bewerbung|votre candidature|candidature|candidatura|sollicitatie"
+    r"|je sollicitatie|ansökan|proposta|proposition|offerta|oferta|aanbod|erbjudande"
+    r"|vertragsangebot|absage|zusage|actualización|información|esito|retorno|besked)\b.*$",
+    re.IGNORECASE,
+)
+_ROLE_TRAIL = re.compile(
+    r"\s*(?:\((?:m/w/d|w/m/d|m/f/d|f/m/d|h/f|f/h|m/f|all genders|gn\*?)\)|role|position|job"
+    r"|application|opening|vacancy|post|seat|spot|req(?:uisition)?\.? ?#?\s*\d+"
+    r"|\((?:req|ref|posting|job)[^)]*\)|#\s*\d+)\s*$",
+    re.IGNORECASE,
+)
+_SUBJECT_ROLE = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"(?:application|applying|candidacy|interest)\s+(?:for|to)\s+(?:the\s+)?(?:position\s+of\s+)?"
+        r"(?P<role>.+?)(?:\s+(?:at|with)\s+.+)?$",
+        r"^(?:job\s+)?offer(?: letter)?\s*(?:for|:|-|–)\s*(?P<role>.+)$",
+        r"(?:bewerbung|bewerbung als|bewerbung:|bewerbung -)\s+(?:als\s+)?(?P<role>.+)$",
+        r"(?:candidature|candidatura|sollicitatie|ansökan)\s+(?:au poste d[e']\s*|als\s+|para\s+|per\s+"
+        r"|till\s+|som\s+|pour le poste de\s+|-\s+|:\s+)(?P<role>.+)$",
+        r"(?:poste d[e']|tjänsten som|functie|rekryteringen av|vacante|stelle als)\s*(?P<role>.+)$",
+    )
+]
+_ROLE_SPAN = rf"(?P<role>{_ROLE_CAP}(?:[ \t]+{_ROLE_CAP}){{0,6}})"
+# after a specific foreign anchor ("au poste de ..."), titles run on in lowercase until a verb
+_FREE_ROLE_SPAN = (
+    r"(?P<role>[^\W\d_][\w'’/()-]*(?: (?!(?:a|et|y|e|und|en|bei|chez|pour|para|à|au|dans|in|at"
+    r"|with|ha|hat|est|es|é|ist|wurde|bij|hos|och|presso|que|qui|che|die|der|das|le|la|el|il|da"
+    r"|wird|se|si|nous|wir|vi|we|n'a|ne|no|non|nicht|inte|niet)\b)[\w'’/()-]+){0,4})"
+)
+# Literal anchors without a leading \b: the regex engine then skips ahead by first character,
+# several times faster; the word boundary before the anchor is checked in Python instead.
+# Each pattern says whether its span must contain a job noun to be trusted.
+_BODY_ROLE: list[tuple[re.Pattern[str], bool]] = [
+    (re.compile(p), needs_head)
+    for p, needs_head in (
+        (
+            r"(?:Position|Role|Job title|Job Title|Title|Poste|Stelle|Puesto|Functie|Vacature"
+            r"|Vacancy|Tjänst|Função|Ruolo|Vaga)(?: \d+)?[ \t]*:[ \t]*" + _ROLE_SPAN,
+            False,
+        ),
+        (r"(?:position|role|post) (?:of|as) (?:an? )?" + _ROLE_SPAN, False),
+        (
+            r"(?:the|our|this|your|for|as|The|Our|This|Your) "
+            + _ROLE_SPAN
+            + r"[ \t]+(?:position|role|opening|vacancy|job|post|seat|spot|req)\b",
+            True,
+        ),
+        (
+            r"(?:join us as|join the team as|join our team as|hire you as|offer you the"
+            r"|offer you a|as our|as an?) " + _ROLE_SPAN,
+            True,
+        ),
+        (
+            r"(?:poste d[e']|au poste d[e']|puesto de|posición de|ruolo di|posizione di|vaga de"
+            r"|cargo de) ?" + _FREE_ROLE_SPAN,
+            False,
+        ),
+        (
+            # German and Dutch write nouns capitalised, so the title ends at the first lowercase word
+            r"(?:Stelle als|Position als|Bewerbung als|bewerbung als|functie van|functie als"
+            r"|tjänsten som) ?" + _ROLE_SPAN,
+            False,
+        ),
+        (r"(?:als|som|as) " + _ROLE_SPAN, True),
+    )
+]
+# lowercase titles: "the junior designer role"; found from the noun backwards, cheaply
+_ROLE_NOUN = re.compile(r" (?:position|role|opening|vacancy|job|post)\b")
+_LOWER_ROLE = re.compile(r"(?:the|our|this|your|as) (?P<role>(?:[a-z][\w-]* ){0,3}[a-z][\w-]*)$")
+_ROLE_BAD_START = re.compile(
+    r"^(?:the|a|an|this|that|our|your|same|new|open|next|other|current|final|full|whole|first"
+    r"|second|one|any|it|we|i|you|offer|position|role|job|part|team|interview|process|above)\b",
+    re.IGNORECASE,
+)
+_ROLE_TAIL_WORDS = re.compile(
+    r"(?:\s+(?:-|–|/|&|of|and|for|in|de|des|du|der|die|y|e|en|at|with|bei|chez|on|to|is|was"
+    r"|here|there|role|position|job|team))+$",
+    re.IGNORECASE,
+)
+
+
+# What subjects put around a title: "Level Designer offer", "Regarding the Agronomist",
+# "Freelance Copywriter (6 months)", "Policy Officer, Ref KBC/4471", "Analyst, start Monday".
+_ROLE_SUBJECT_HEAD = re.compile(
+    r"^(?:(?:regarding|about|re|your|our|the|position|job id\s*\d+|proceso|selezione|processus)\s+)+",
+    re.IGNORECASE,
+)
+_ROLE_SUBJECT_TAIL = re.compile(
+    r"(?:\s+\+.*|\s*\([^)]*$|\s*\(\s*(?:\d+\s*(?:months?|weeks?)|[\w/-]*\d[\w/-]*)\s*\)"
+    r"|\s*\([^)]*(?:client|contract|temp\b|freelance)[^)]*\)"
+    r"|,\s+(?:ref\b|start\b|(?-i:[a-z])).*|\s+(?:offer|interview|outcome|update|search|opportunit(?:y|ies)"
+    r"|requisition|on hold|recruitment|candidacy|audition|loop|appointment|decision|feedback"
+    r"|status|next steps|start date|application update|process))+$",
+    re.IGNORECASE,
+)
+
+
+def _clean_role(role: str) -> str:
+    role = cut_at_sentence_end(role).strip(" .,:;!?-–—\"'“”")
+    role = re.split(r"\s+(?:at|with|bei|chez|presso|bij|hos|for|in our|on the|within)\s+", role)[0]
+    for _ in range(3):
+        role = _ROLE_TRAIL.sub("", role).strip(" .,:;-–—")
+        role = _ROLE_TAIL_WORDS.sub("", role).strip(" .,:;-–—")
+        role = _ROLE_SUBJECT_HEAD.sub("", role)
+        role = _ROLE_SUBJECT_TAIL.sub("", role).strip(" .,:;-–—")
+    return role
+
+
+def _role_from_subject(subject: str, company: str) -> str:
+    subject = re.sub(r"^(?:\s*(?:re|fwd?|aw|wg|sv|tr|rv)\s*:\s*)+", "", subject, flags=re.I)
+    for pattern in _SUBJECT_ROLE:
+        match = pattern.search(subject)
+        if match:
+            role = _clean_role(re.split(r"\s+[-–—|:]\s+|\s*\(", match.group("role"))[0])
+            if role and not GENERIC.match(role) and squash(role) != squash(company):
+                return role
+    company_key = squash(company)
+    for part in re.split(r"\s+[-–—|]\s+|:\s+|\s*!\s*", subject):
+        role = _clean_role(part)
+        if not role or GENERIC.match(role) or len(role) > 60:
+            continue
+        if company_key and (squash(role) == company_key or company_key in squash(role)):
+            continue
+        if ROLE_HEAD.search(role):
+            return role
+    return ""
+
+
+def find_role(subject: str, text: str, company: str = "") -> str:
+    """Return the job title the message gives, or ''."""
+    role = _role_from_subject(subject, company)
+    if role:
+        return role
+    body = text[:3000]
+    company_key = squash(company)
+    for pattern, needs_head in _BODY_ROLE:
+        for match in pattern.finditer(body):
+            if match.start() and body[match.start() - 1].isalnum():
+                continue  # the anchor was the end of a longer word
+            role = _clean_role(match.group("role"))
+            if len(role) < 3 or _ROLE_BAD_START.match(role) or squash(role) == company_key:
+                continue
+            if not needs_head or ROLE_HEAD.search(role):
+                return role
+    for match in _ROLE_NOUN.finditer(body):
+        lower = _LOWER_ROLE.search(body, max(0, match.start() - 50), match.start())
+        if lower:
+            role = _clean_role(lower.group("role"))
+            if len(role) > 2 and not _ROLE_BAD_START.match(role) and ROLE_HEAD.search(role):
+                return role
+    return ""

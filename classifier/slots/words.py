@@ -1,0 +1,82 @@
+"""Word lists and text helpers that the slot finders share."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+class WordSet:
+    """A word list tested by set lookup: far faster than a regex of many alternatives."""
+
+    def __init__(self, words: str, prefixes: tuple[str, ...] = ()) -> None:
+        self.words = frozenset(words.split())
+        self.prefixes = prefixes
+
+    def search(self, line: str) -> bool:
+        """Return True when a word of line is in the set or starts with a listed prefix."""
+        for word in WORD.findall(line.lower()):
+            if word in self.words or (self.prefixes and word.startswith(self.prefixes)):
+                return True
+        return False
+
+
+WORD = re.compile(r"[^\W_][\w'’/-]*")
+
+
+# Signature lines that say what the signer does; they confirm the line above is a name.
+JOB_LINE = WordSet(
+    "manager director recruiter recruitment talent coordinator officer lead head partner "
+    "consultant specialist founder co-founder ceo cto coo cfo owner vp president principal "
+    "associate advisor adviser administrator supervisor engineer hr people chef editor "
+    "professor dean teacher assistant sourcer generalist business executive responsable chargé "
+    "chargée directeur directrice gérant gérante gerente responsabile director directora jefe "
+    "jefa diretor diretora chefe ansvarig managing dispatcher superintendent foreman secretary",
+    prefixes=(
+        "leiter",
+        "referent",
+        "personal",
+        "geschäftsführ",
+        "inhaber",
+        "hr-",
+        "rekryter",
+        "chef",
+    ),
+)
+
+
+# Words that make a capitalised line a business, not a person: "Hollow Oak Farms".
+COMPANY_WORDS = WordSet(
+    "food foods analytics lab labs systems bank health healthcare farm farms group holdings "
+    "partners consulting solutions technologies tech software studio studios industries "
+    "logistics freight energy insurance aerospace pharma capital ventures media digital retail "
+    "hotel hotels hospitality restaurant restaurants kitchen bakery brewing brewery cafe café "
+    "clinic dental medical university college academy school institute council services agency "
+    "search executive talent ag gmbh ltd inc llc llp plc co sa sas bv ab spa srl oy as a/s pvt "
+    "outdoor marine motors cycles bikes wines furniture construction engineering manufacturing "
+    "electric networks cloud data security finance financial credit union trust foundation "
+    "verlag stadtwerke werke bau haustechnik groupe cabinet maison studio gruppo grupo hoteles "
+    "transportes laboratórios laboratorios construtora zorggroep waterschap kommun",
+    prefixes=("versicherung",),
+)
+
+
+_FOLD = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "ß": "ss", "đ": "d", "þ": "th"})
+
+
+def squash(text: str) -> str:
+    """Return text as a domain spells it: "Bøkeskog Barnehager" -> "bokeskogbarnehager"."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+_ABBREVIATIONS = frozenset("co inc ltd corp bros st mt dr no vs".split())
+
+
+def cut_at_sentence_end(name: str) -> str:
+    """Return name up to a full stop that ends a sentence: "Acme. We've" -> "Acme"."""
+    for match in re.finditer(r"\.\s+", name):
+        word = name[: match.start()].rsplit(None, 1)[-1].lower() if name[: match.start()] else ""
+        if word not in _ABBREVIATIONS and len(word) > 1:
+            return name[: match.start()]
+    return name
