@@ -14,10 +14,12 @@ from classifier.train import EvalReport, report
 def score_holdout(classifier: Classifier, folder: Path) -> EvalReport:
     """Return the figures of classifier on folder/labels.csv (columns file, label)."""
     truth: list[Label] = []
+    langs: list[str] = []
     messages = []
     with (folder / "labels.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             messages.append(parse_message((folder / row["file"]).read_bytes()))
             truth.append(row["label"])  # type: ignore[arg-type]
+            langs.append(row.get("lang", ""))
     predicted = [p.label for p in classifier.predict_many(messages)]
-    return report(truth, predicted, classifier.threshold)
+    return report(truth, predicted, classifier.threshold, langs)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
@@ -27,6 +27,7 @@ class EvalReport:
     confusion: list[list[int]]
     threshold: float
     n_messages: int
+    by_language: dict[str, tuple[int, float]] = field(default_factory=dict)  # lang: (n, accuracy)
 
     def format(self) -> str:
         """Return the report as the text `gracemail eval` prints."""
@@ -40,6 +41,13 @@ class EvalReport:
         lines.append("confusion (rows true, columns predicted): " + " ".join(LABELS))
         for label, row in zip(LABELS, self.confusion, strict=True):
             lines.append(f"{label:<10} " + " ".join(f"{n:7d}" for n in row))
+        if self.by_language:
+            lines.append(
+                "accuracy by language: "
+                + ", ".join(
+                    f"{lang} {acc:.2f} ({n})" for lang, (n, acc) in self.by_language.items()
+                )
+            )
         return "\n".join(lines)
 
 
@@ -76,8 +84,17 @@ def choose_threshold(
     return best
 
 
-def report(truth: list[Label], predicted: list[Label], threshold: float) -> EvalReport:
-    """Return the figures for predictions against the truth."""
+def report(
+    truth: list[Label], predicted: list[Label], threshold: float, langs: Sequence[str] = ()
+) -> EvalReport:
+    """Return the figures for predictions against the truth (and per language, when given)."""
+    hits: dict[str, list[bool]] = {}
+    for lang, t, p in zip(langs, truth, predicted, strict=False):
+        hits.setdefault(lang, []).append(t == p)
+    by_language = {
+        lang: (len(h), sum(h) / len(h))
+        for lang, h in sorted(hits.items(), key=lambda x: -len(x[1]))
+    }
     p, r, _, _ = precision_recall_fscore_support(
         truth, predicted, labels=list(LABELS), zero_division=0
     )
@@ -88,6 +105,7 @@ def report(truth: list[Label], predicted: list[Label], threshold: float) -> Eval
         confusion=confusion_matrix(truth, predicted, labels=list(LABELS)).tolist(),
         threshold=threshold,
         n_messages=len(truth),
+        by_language=by_language,
     )
 
 
@@ -99,7 +117,8 @@ def cross_validate(corpus: Corpus, folds: int = 5, seed: int = 0) -> EvalReport:
     )
     classes = sorted(set(corpus.labels))
     threshold = choose_threshold(probabilities, classes, corpus.labels)
-    return report(corpus.labels, apply_threshold(probabilities, classes, threshold), threshold)
+    predicted = apply_threshold(probabilities, classes, threshold)
+    return report(corpus.labels, predicted, threshold, corpus.langs)
 
 
 def fit(corpus: Corpus) -> Pipeline:

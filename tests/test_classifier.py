@@ -114,6 +114,8 @@ def test_held_out_mail_is_classified_well(classifier: Classifier, folder: Path, 
     report = score_holdout(classifier, folder)
     print("\n" + report.format())
     assert report.n_messages == count
+    assert sum(n for n, _ in report.by_language.values()) == count
+    assert "en" in report.by_language and "accuracy by language: en" in report.format()
     assert report.actionable_precision >= 0.95
     assert report.macro_f1 >= 0.85
 
