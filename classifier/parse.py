@@ -108,8 +108,9 @@ def canonical_boundaries(raw: bytes) -> bytes:
     """Return raw with its MIME boundaries renamed to fixed names, or raw itself when unsafe.
 
     The stdlib parser compiles a regex for every boundary it meets (about 80 µs); random boundaries
-    never hit re's cache, fixed names always do. Only long boundaries are renamed, longest first,
-    so no rename can touch text or another boundary.
+    never hit re's cache, fixed names always do. RFC 2046 keeps a boundary out of the text it
+    separates; only boundaries of 16 characters or more are renamed, and longest first, so a short
+    one cannot be a common word and a rename cannot cut into a longer boundary.
     """
     if b"gracemail-mime-" in raw:
         return raw
