@@ -49,9 +49,8 @@ _LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
 for _lang, _words in _STOPWORDS.items():
     for _word in _words:
         _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _lang)
-_WORD = re.compile(
-    r"[a-zà-ÿ\u0100-\u017f]+"
-)  # Latin letters with the accents of European languages
+# Latin letters with the accents of European languages
+_WORD = re.compile(r"[a-zà-ÿ\u0100-\u017f]+")
 
 
 def detect_language(text: str, default: str = "en") -> str:

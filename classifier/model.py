@@ -48,6 +48,10 @@ _POSITIVE_OFFER = re.compile(
 )
 
 
+def _negated_offer(text: str) -> bool:
+    return bool(_NEGATED_OFFER.search(text)) and not _POSITIVE_OFFER.search(text)
+
+
 @dataclass(frozen=True)
 class Prediction:
     """A label with the model's confidence in it, and the slots and language of the message."""
@@ -95,8 +99,7 @@ class Classifier:
         order = np.argsort(row)[::-1]
         label: str = classes[int(order[0])]
         confidence = float(row[order[0]])
-        said = f"{msg.subject}\n{msg.new_text}"
-        if label == "offer" and _NEGATED_OFFER.search(said) and not _POSITIVE_OFFER.search(said):
+        if label == "offer" and _negated_offer(f"{msg.subject}\n{msg.new_text}"):
             label = "hard_no" if classes[int(order[1])] == "hard_no" else "other"
             confidence = float(row[classes.index(label)])
         if label in ACTIONABLE and confidence < self.threshold:

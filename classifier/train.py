@@ -89,8 +89,9 @@ def report(
 ) -> EvalReport:
     """Return the figures for predictions against the truth (and per language, when given)."""
     hits: dict[str, list[bool]] = {}
-    for lang, t, p in zip(langs, truth, predicted, strict=False):
-        hits.setdefault(lang, []).append(t == p)
+    for lang, t, p in zip(langs or [""] * len(truth), truth, predicted, strict=True):
+        if lang:
+            hits.setdefault(lang, []).append(t == p)
     by_language = {
         lang: (len(h), sum(h) / len(h))
         for lang, h in sorted(hits.items(), key=lambda x: -len(x[1]))

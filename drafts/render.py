@@ -159,7 +159,7 @@ def render_drafts(msg: Incoming, profile: Profile, today: date) -> list[Draft]:
                 in_reply_to=msg.message_id,
                 references=references,
                 note=note,
-                followup_date=checkin if kind == "not_now" else None,
+                followup_date=checkin,  # set for a not-now reply only
             )
         )
     referrer = profile.referrer_for(msg.company) if msg.label == "offer" else None

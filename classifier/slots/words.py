@@ -66,7 +66,9 @@ _FOLD = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "ß": "ss",
 
 def squash(text: str) -> str:
     """Return text as a domain spells it: "Bøkeskog Barnehager" -> "bokeskogbarnehager"."""
-    text = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
+    text = text.lower()
+    if not text.isascii():  # most names and domains are: skip folding them
+        text = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return re.sub(r"[^a-z0-9]", "", text)
 
 
