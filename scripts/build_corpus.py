@@ -26,7 +26,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "data" / "corpus" / "src"
 OUT = ROOT / "data" / "corpus" / "messages"
 LABELS_CSV = ROOT / "data" / "corpus" / "labels.csv"
-FIELDS = ["file", "id", "label", "lang", "kind", "contact_name", "company", "role"]
+FIELDS = [
+    "file",
+    "id",
+    "label",
+    "lang",
+    "sender",
+    "kind",
+    "family",
+    "pair",
+    "contact_name",
+    "company",
+    "role",
+]
+MAIL_KINDS = {"acknowledgement", "interview", "assessment", "job_alert", "outreach", "unrelated", "outcome"}
 CANDIDATES = [
     "Priya Shah",
     "Tomasz Nowak",
@@ -103,7 +116,7 @@ def render(entry: dict[str, str], rng: random.Random) -> bytes:
     """Return one entry as RFC 822 bytes, dressed at random."""
     msg = EmailMessage()
     candidate = rng.choice(CANDIDATES)
-    greeted = _GREETING.search(entry["body"])
+    greeted = _GREETING.search(entry["body"] or re.sub(r"<[^>]+>", "\n", entry.get("html", "")))
     if greeted:  # the To header names whom the body greets, as in real mail
         candidate = f"{greeted.group(1)} {candidate.split()[-1]}"
     domain = entry["from"].rsplit("@", 1)[-1].strip(">' ") or "example.com"
@@ -123,7 +136,9 @@ def render(entry: dict[str, str], rng: random.Random) -> bytes:
         msg["In-Reply-To"] = parent
         msg["References"] = parent
     shape = rng.random()
-    if shape < 0.45:
+    if entry.get("html"):  # written as HTML by its writer: sent HTML-only, as many ATS mails are
+        _set_text(msg, entry["html"], "html", rng, entry["lang"])
+    elif shape < 0.45:
         _set_text(msg, body, "plain", rng, entry["lang"])
     elif shape < 0.8:
         _set_text(msg, body, "plain", rng, entry["lang"])
@@ -151,9 +166,15 @@ def main() -> int:
         entries.extend(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
     ids = [e["id"] for e in entries]
     dupes = {i for i in ids if ids.count(i) > 1}
+    for e in entries:
+        e.setdefault("body", "")
+        if e["label"] != "other":
+            e["mail_kind"] = "outcome"
     bad = [e["id"] for e in entries if e["label"] not in {"offer", "hard_no", "not_now", "other"}]
+    bad += [e["id"] for e in entries if e.get("mail_kind") and e["mail_kind"] not in MAIL_KINDS]
+    bad += [e["id"] for e in entries if not (e["body"] or e.get("html"))]
     if dupes or bad:
-        print(f"duplicate ids: {sorted(dupes)}; unknown labels: {bad}", file=sys.stderr)
+        print(f"duplicate ids: {sorted(dupes)}; bad entries: {bad}", file=sys.stderr)
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.eml"):
@@ -163,7 +184,10 @@ def main() -> int:
         rng = random.Random(entry["id"])
         name = f"{entry['id']}.eml"
         (OUT / name).write_bytes(render(entry, rng))
-        rows.append({k: (str(entry.get(k) or "") if k != "file" else name) for k in FIELDS})
+        # The YAML's `kind` is the kind of sender; the CSV's `kind` is the kind of mail (LABELS.md's
+        # `other` sub-label), which the YAML calls `mail_kind`.
+        fields = {**entry, "file": name, "sender": entry.get("kind"), "kind": entry.get("mail_kind")}
+        rows.append({k: str(fields.get(k) or "") for k in FIELDS})
     with LABELS_CSV.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=FIELDS)
         writer.writeheader()
