@@ -20,8 +20,9 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from classifier.corpus import corpus_dir  # noqa: E402
-from classifier.model import ensure_classifier, load_classifier  # noqa: E402
 from classifier.parse import ParseError, parse_message  # noqa: E402
+from classifier.persist import load_classifier  # noqa: E402
+from classifier.train import ensure_classifier  # noqa: E402
 
 
 def main() -> None:

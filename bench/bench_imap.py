@@ -20,11 +20,11 @@ sys.path.insert(0, str(ROOT))
 from imapclient import IMAPClient  # noqa: E402
 
 from classifier.corpus import corpus_dir  # noqa: E402
-from classifier.model import ensure_classifier  # noqa: E402
+from classifier.train import ensure_classifier  # noqa: E402
 from drafts.profile import Profile  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.ingest import Ingest  # noqa: E402
-from service.poller import Poller  # noqa: E402
+from service.mail.poller import Poller  # noqa: E402
 from service.store import Store  # noqa: E402
 from tests.servers import make_dovecot  # noqa: E402
 

@@ -22,13 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from classifier.corpus import data_dir  # noqa: E402
-from service.auth import Auth  # noqa: E402
-from service.store import SendStore, Store  # noqa: E402
+from service.store import Store  # noqa: E402
+from service.web.auth import Auth  # noqa: E402
 
 CLIENTS, REQUESTS = 50, 6000
 SERVER = (
-    "import uvicorn; from service.app import create_app; from service.config import Settings; "
-    "uvicorn.run(create_app(Settings()), host='127.0.0.1', port={port}, log_level='warning')"
+    "import uvicorn; from service.web.app import create_app; from service.config import Settings; "
+    "from classifier.train import ensure_classifier; s = Settings(); "
+    "uvicorn.run(create_app(s, ensure_classifier(s.resolved_model_path)), host='127.0.0.1', port={port}, log_level='warning')"
 )
 
 
@@ -119,7 +120,7 @@ def main() -> None:
     env.setdefault(
         "GRACEMAIL_MODEL_PATH", str(Path(tempfile.gettempdir()) / "gm-bench" / "model.skops")
     )
-    token = Auth(SendStore(Store(f"sqlite:///{tmp / 'gracemail.db'}"))).new_api_token()
+    token = Auth(Store(f"sqlite:///{tmp / 'gracemail.db'}").secrets).new_api_token()
     port = free_port()
     server = subprocess.Popen([sys.executable, "-c", SERVER.format(port=port)], env=env, cwd=ROOT)
     try:

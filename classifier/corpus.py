@@ -56,7 +56,7 @@ def load_corpus(root: Path | None = None, extra: Iterable[tuple[bytes, Label]] =
         except ParseError:
             return  # the corpus is ours; an unreadable file teaches nothing
         texts.append(msg.features_text)
-        labels.append(label)  # type: ignore[arg-type]  # checked by is_label above
+        labels.append(label)  # checked by is_label above
         langs.append(lang)
 
     with (root / "labels.csv").open(encoding="utf-8", newline="") as fh:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from classifier.labels import Label
+from classifier.labels import Label, is_label
 from classifier.model import Classifier
 from classifier.parse import parse_message
 from classifier.train import EvalReport, report
@@ -18,8 +18,11 @@ def score_holdout(classifier: Classifier, folder: Path) -> EvalReport:
     messages = []
     with (folder / "labels.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
+            label = row["label"]
+            if not is_label(label):
+                raise ValueError(f"{folder / 'labels.csv'}: {row['file']}: unknown label {label!r}")
             messages.append(parse_message((folder / row["file"]).read_bytes()))
-            truth.append(row["label"])  # type: ignore[arg-type]
+            truth.append(label)
             langs.append(row.get("lang", ""))
     predicted = [p.label for p in classifier.predict_many(messages)]
     return report(truth, predicted, classifier.threshold, langs)

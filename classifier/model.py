@@ -1,33 +1,19 @@
-"""Load, save and use the trained model: message in, Prediction out."""
+"""Use the trained model: message in, Prediction out, with the rule that decides the label."""
 
 from __future__ import annotations
 
-import json
 import re
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import cast
 
 import numpy as np
-import sklearn
-import skops.io as sio
 from sklearn.pipeline import Pipeline
 
-from classifier.corpus import corpus_digest, load_corpus
-from classifier.features import PIPELINE_VERSION
 from classifier.labels import ACTIONABLE, Label
 from classifier.language import detect_language
 from classifier.parse import Message
 from classifier.scorer import LinearScorer
 from classifier.slots import Slots, extract_slots
-from classifier.train import EvalReport, cross_validate, fit
-
-# The only code a model file may name; anything else in a file is refused on load.
-_TRUSTED = {
-    "classifier.features.normalize_text",
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
-}
 
 # "unable to offer you the role" is a no; keyword trackers get this wrong, the model must not.
 _NEGATED_OFFER = re.compile(
@@ -97,7 +83,7 @@ class Classifier:
 
     def _decide(self, msg: Message, row: np.ndarray, classes: list[str]) -> Prediction:
         order = np.argsort(row)[::-1]
-        label: str = classes[int(order[0])]
+        label = cast(Label, classes[int(order[0])])  # classes_ are the four labels
         confidence = float(row[order[0]])
         if label == "offer" and _negated_offer(f"{msg.subject}\n{msg.new_text}"):
             label = "hard_no" if classes[int(order[1])] == "hard_no" else "other"
@@ -105,81 +91,8 @@ class Classifier:
         if label in ACTIONABLE and confidence < self.threshold:
             label, confidence = "other", 1.0 - confidence
         return Prediction(
-            label=label,  # type: ignore[arg-type]  # classes_ are the four labels
+            label=label,
             confidence=round(confidence, 4),
             slots=extract_slots(msg) if label in ACTIONABLE else Slots(),
             language=detect_language(msg.new_text),
         )
-
-
-def save_classifier(classifier: Classifier, path: Path, meta: dict[str, object]) -> None:
-    """Write the model with skops and its metadata beside it as JSON."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    sio.dump(classifier.pipeline, tmp)
-    tmp.replace(path)  # a reader never sees half a model
-    meta = {**meta, "threshold": classifier.threshold}
-    path.with_suffix(".json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-
-
-def read_meta(path: Path) -> dict[str, object]:
-    """Return the metadata saved beside a model, or {} when there is none."""
-    try:
-        data = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def load_classifier(path: Path) -> Classifier:
-    """Load a saved model; raises ValueError when the file names code we do not trust."""
-    untrusted = set(sio.get_untrusted_types(file=path))
-    if untrusted - _TRUSTED:
-        raise ValueError(f"{path}: model file names untrusted types {sorted(untrusted - _TRUSTED)}")
-    pipeline = sio.load(path, trusted=sorted(untrusted))
-    return Classifier(
-        pipeline=pipeline, threshold=float(str(read_meta(path).get("threshold", 0.5)))
-    )
-
-
-def is_fresh(path: Path, digest: str) -> bool:
-    """Return True when the model at path was trained on this corpus, scikit-learn and pipeline."""
-    meta = read_meta(path)
-    return (
-        path.exists()
-        and meta.get("corpus_hash") == digest
-        and meta.get("sklearn_version") == sklearn.__version__
-        and meta.get("pipeline_version") == PIPELINE_VERSION
-    )
-
-
-def train_classifier(
-    path: Path, extra: list[tuple[bytes, Label]] | None = None, evaluate: bool = True
-) -> tuple[Classifier, EvalReport | None]:
-    """Train on the corpus (plus extra examples), save to path; return it and its CV report."""
-    corpus = load_corpus(extra=extra or [])
-    started = time.perf_counter()
-    evaluation = cross_validate(corpus) if evaluate else None
-    classifier = Classifier(
-        pipeline=fit(corpus), threshold=evaluation.threshold if evaluation else 0.5
-    )
-    meta: dict[str, object] = {
-        "corpus_hash": corpus.digest,
-        "sklearn_version": sklearn.__version__,
-        "pipeline_version": PIPELINE_VERSION,
-        "n_messages": len(corpus.texts),
-        "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "train_seconds": round(time.perf_counter() - started, 1),
-    }
-    if evaluation:
-        meta["cv_macro_f1"] = round(evaluation.macro_f1, 4)
-        meta["cv_actionable_precision"] = round(evaluation.actionable_precision, 4)
-    save_classifier(classifier, path, meta)
-    return classifier, evaluation
-
-
-def ensure_classifier(path: Path, extra: list[tuple[bytes, Label]] | None = None) -> Classifier:
-    """Return the model at path, training it first when it is missing or stale."""
-    if is_fresh(path, corpus_digest(extra=extra or [])):
-        return load_classifier(path)
-    return train_classifier(path, extra=extra)[0]

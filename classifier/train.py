@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import cast
 
 import numpy as np
+import sklearn
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 
-from classifier.corpus import Corpus
-from classifier.features import build_pipeline
+from classifier.corpus import Corpus, corpus_digest, load_corpus
+from classifier.features import PIPELINE_VERSION, build_pipeline
 from classifier.labels import ACTIONABLE, LABELS, Label
+from classifier.model import Classifier
+from classifier.persist import is_fresh, load_classifier, save_classifier
 
 TARGET_ACTIONABLE_PRECISION = 0.98  # a draft shown for a newsletter costs more than a missed one
 
@@ -58,8 +64,8 @@ def apply_threshold(
     out: list[Label] = []
     for row in probabilities:
         i = int(np.argmax(row))
-        label = classes[i]
-        out.append(label if label not in ACTIONABLE or row[i] >= threshold else "other")  # type: ignore[arg-type]
+        label = cast(Label, classes[i])  # the classes are the labels
+        out.append(label if label not in ACTIONABLE or row[i] >= threshold else "other")
     return out
 
 
@@ -125,3 +131,42 @@ def cross_validate(corpus: Corpus, folds: int = 5, seed: int = 0) -> EvalReport:
 def fit(corpus: Corpus) -> Pipeline:
     """Return the pipeline fitted on the whole corpus."""
     return build_pipeline().fit(corpus.texts, corpus.labels)
+
+
+def train_classifier(
+    path: Path,
+    extra: list[tuple[bytes, Label]] | None = None,
+    evaluate: bool = True,
+    progress: Callable[[str], None] = lambda step: None,
+) -> tuple[Classifier, EvalReport | None]:
+    """Train on the corpus (plus extra examples), save to path; return it and its CV report."""
+    progress("reading the corpus")
+    corpus = load_corpus(extra=extra or [])
+    started = time.perf_counter()
+    if evaluate:
+        progress("cross-validating (5 folds)")
+    evaluation = cross_validate(corpus) if evaluate else None
+    progress("fitting the final model")
+    classifier = Classifier(
+        pipeline=fit(corpus), threshold=evaluation.threshold if evaluation else 0.5
+    )
+    meta: dict[str, object] = {
+        "corpus_hash": corpus.digest,
+        "sklearn_version": sklearn.__version__,
+        "pipeline_version": PIPELINE_VERSION,
+        "n_messages": len(corpus.texts),
+        "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "train_seconds": round(time.perf_counter() - started, 1),
+    }
+    if evaluation:
+        meta["cv_macro_f1"] = round(evaluation.macro_f1, 4)
+        meta["cv_actionable_precision"] = round(evaluation.actionable_precision, 4)
+    save_classifier(classifier, path, meta)
+    return classifier, evaluation
+
+
+def ensure_classifier(path: Path, extra: list[tuple[bytes, Label]] | None = None) -> Classifier:
+    """Return the model at path, training it first when it is missing or stale."""
+    if is_fresh(path, corpus_digest(extra=extra or [])):
+        return load_classifier(path)
+    return train_classifier(path, extra=extra)[0]

@@ -80,11 +80,6 @@ def _cut_trailers(lines: list[str]) -> list[str]:
     return lines
 
 
-def trim_body(text: str) -> str:
-    """Return the sender's own new words from a body; the whole text when nothing would remain."""
-    return split_body(text)[1]
-
-
 def split_body(text: str) -> tuple[str, str]:
     """Return (text without quoted messages, text also without signature trailers and footers)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

@@ -10,17 +10,13 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from classifier.labels import Label
 from drafts.checkin import pick_checkin_date
+from drafts.kinds import KINDS, DraftKind
 from drafts.profile import Profile
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGUAGES = frozenset(p.name for p in TEMPLATES.iterdir() if p.is_dir())
-KINDS: dict[str, tuple[str, ...]] = {
-    "offer": ("offer_accept", "offer_decline"),
-    "hard_no": ("hard_no",),
-    "not_now": ("not_now",),
-    "other": (),
-}
 _MONTH_NAMES = {
     "en": "January February March April May June July August September October November December",
     "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
@@ -43,8 +39,8 @@ class Incoming:
     from_addr: str
     reply_to: str = ""
     references: str = ""
-    text: str = ""
-    label: str = "other"
+    text: str = ""  # the new part of the body, without the quoted thread
+    label: Label = "other"
     language: str = "en"
     contact_name: str = ""
     company: str = ""
@@ -55,7 +51,7 @@ class Incoming:
 class Draft:
     """One reply ready to edit: who it goes to, its subject and body, and how it threads."""
 
-    kind: str
+    kind: DraftKind
     to: str
     subject: str
     body: str

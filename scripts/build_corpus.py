@@ -39,7 +39,15 @@ FIELDS = [
     "company",
     "role",
 ]
-MAIL_KINDS = {"acknowledgement", "interview", "assessment", "job_alert", "outreach", "unrelated", "outcome"}
+MAIL_KINDS = {
+    "acknowledgement",
+    "interview",
+    "assessment",
+    "job_alert",
+    "outreach",
+    "unrelated",
+    "outcome",
+}
 CANDIDATES = [
     "Priya Shah",
     "Tomasz Nowak",
@@ -186,7 +194,12 @@ def main() -> int:
         (OUT / name).write_bytes(render(entry, rng))
         # The YAML's `kind` is the kind of sender; the CSV's `kind` is the kind of mail (LABELS.md's
         # `other` sub-label), which the YAML calls `mail_kind`.
-        fields = {**entry, "file": name, "sender": entry.get("kind"), "kind": entry.get("mail_kind")}
+        fields = {
+            **entry,
+            "file": name,
+            "sender": entry.get("kind"),
+            "kind": entry.get("mail_kind"),
+        }
         rows.append({k: str(fields.get(k) or "") for k in FIELDS})
     with LABELS_CSV.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=FIELDS)

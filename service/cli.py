@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from classifier.model import Classifier, ensure_classifier, is_fresh, train_classifier
-from classifier.parse import ParseError, parse_message
+from classifier.model import Classifier
+from classifier.parse import Message, ParseError, parse_message
+from classifier.persist import is_fresh
 from service.config import Settings, load_settings
 from service.ingest import Ingest
+from service.schemas import Classification, Drafts
+
+if TYPE_CHECKING:
+    from service.mail.poller import Poller
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 BATCH = 256
@@ -27,9 +32,10 @@ def _settings() -> Settings:
 
 
 def _classifier(settings: Settings) -> Classifier:
-    path = settings.resolved_model_path
     from classifier.corpus import corpus_digest
+    from classifier.train import ensure_classifier
 
+    path = settings.resolved_model_path
     if not is_fresh(path, corpus_digest()):
         typer.echo(f"gracemail: training the model into {path} (once) ...", err=True)
     return ensure_classifier(path)
@@ -54,22 +60,14 @@ def classify(
     """Label messages; errors go to stderr and the run goes on (exit 1 if any file failed)."""
     classifier = _classifier(_settings())
     failed = 0
-    batch: list[tuple[Path, object]] = []
+    batch: list[tuple[Path, Message]] = []
 
     def flush() -> None:
         messages = [m for _, m in batch]
-        for (path, msg), p in zip(batch, classifier.predict_many(messages), strict=True):  # type: ignore[arg-type]
-            row = {
-                "path": str(path),
-                "message_id": msg.message_id,  # type: ignore[attr-defined]
-                "label": p.label,
-                "confidence": p.confidence,
-                "contact_name": p.slots.contact_name,
-                "company": p.slots.company,
-                "role": p.slots.role,
-            }
+        for (path, msg), p in zip(batch, classifier.predict_many(messages), strict=True):
             if format == "jsonl":
-                typer.echo(json.dumps(row, ensure_ascii=False))
+                row = Classification.of(msg.message_id, p).model_dump(exclude={"language"})
+                typer.echo(json.dumps({"path": str(path), **row}, ensure_ascii=False))
             else:
                 typer.echo(
                     f"{p.label:<8} {p.confidence:.2f}  {path}  {p.slots.company} {p.slots.role}".rstrip()
@@ -103,24 +101,9 @@ def draft(
         typer.echo(f"gracemail: {path}: {exc}", err=True)
         raise typer.Exit(1) from exc
     ingest = Ingest(_classifier(settings), settings.profile.to_profile())
-    result = ingest.outcome(msg, ingest.classifier.predict(msg))
+    result = ingest.draft(msg)
     if format == "json":
-        out = {
-            "label": result.label,
-            "confidence": result.confidence,
-            "drafts": [
-                {
-                    "kind": d.kind,
-                    "to": d.to,
-                    "subject": d.subject,
-                    "body": d.body,
-                    "language": d.language,
-                    "note": d.note,
-                    "followup_date": d.followup_date.isoformat() if d.followup_date else None,
-                }
-                for d in result.drafts
-            ],
-        }
+        out = Drafts.model_validate(result).model_dump(mode="json")
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     typer.echo(f"label: {result.label} ({result.confidence:.2f})")
@@ -136,11 +119,12 @@ def draft(
 @app.command()
 def train() -> None:
     """Train the model on the corpus (and stored corrections), save it, print the CV figures."""
-    settings = _settings()
+    from classifier.train import train_classifier
     from service.store import Store
 
-    corrections = Store(settings.resolved_database_url).list_corrections()
-    _, report = train_classifier(settings.resolved_model_path, extra=corrections)  # type: ignore[arg-type]
+    settings = _settings()
+    corrections = Store(settings.resolved_database_url).messages.corrections()
+    _, report = train_classifier(settings.resolved_model_path, extra=corrections)
     if report:
         typer.echo(report.format())
     typer.echo(f"model saved to {settings.resolved_model_path}")
@@ -185,8 +169,8 @@ def serve(
 
     import uvicorn
 
-    from service.app import create_app
     from service.demo import load_demo
+    from service.web.app import create_app
 
     settings = _settings()
     bind = host or settings.web_host
@@ -200,6 +184,12 @@ def serve(
         raise typer.Exit(2)
     app_ = create_app(settings, _classifier(settings))
     auth = app_.state.auth
+    if settings.web_password.get_secret_value():
+        try:
+            auth.adopt_password(settings.web_password.get_secret_value())
+        except ValueError as exc:
+            typer.echo(f"gracemail: GRACEMAIL_WEB_PASSWORD: {exc}", err=True)
+            raise typer.Exit(2) from exc
     if not auth.has_password():
         if not sys.stdin.isatty():  # no one to ask: say which setting answers instead
             typer.echo("gracemail: set GRACEMAIL_WEB_PASSWORD to choose the web password", err=True)
@@ -223,7 +213,7 @@ def serve(
     if settings.imap_host:
         import threading
 
-        from service.poller import Poller
+        from service.mail.poller import Poller
 
         # the poller runs beside the web service; it stops with the process (daemon thread)
         poller = Poller(settings, app_.state.ingest, app_.state.store)
@@ -243,10 +233,9 @@ def serve(
     )
 
 
-def _run_poller(poller: object) -> None:
-    from service.poller import CredentialsError, Poller
+def _run_poller(poller: Poller) -> None:
+    from service.mail.imap import CredentialsError
 
-    assert isinstance(poller, Poller)
     try:
         poller.run()
     except CredentialsError as exc:
@@ -262,7 +251,7 @@ def poll(
     import signal
     import threading
 
-    from service.poller import CredentialsError, Poller, print_progress
+    from service.mail.poller import CredentialsError, Poller, print_progress
     from service.store import Store
 
     settings = _settings()
@@ -283,6 +272,23 @@ def poll(
     except CredentialsError as exc:
         typer.echo(f"gracemail: {exc}", err=True)
         raise typer.Exit(3) from exc
+
+
+db = typer.Typer(no_args_is_help=True, help="The database: its schema revision and upgrades.")
+app.add_typer(db, name="db")
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database's schema to the newest revision; serve and poll do this on start too."""
+    from service.store.db import HEAD, Database
+
+    settings = _settings()
+    database = Database(settings.resolved_database_url, upgrade=False)
+    before = database.revision()
+    if before != HEAD:
+        database.upgrade()
+    typer.echo(f"database {settings.resolved_database_url}: revision {before or 'none'} -> {HEAD}")
 
 
 def main() -> None:

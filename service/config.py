@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -139,6 +140,13 @@ class Settings(BaseSettings):
     def resolved_model_path(self) -> Path:
         """Return where the trained model lives."""
         return self.model_path or self.data_dir / "model.skops"
+
+    def sender_profile(self) -> Profile:
+        """Return the user's profile, its address filled from the SMTP user when left empty."""
+        profile = self.profile.to_profile()
+        if not profile.email and "@" in self.smtp_user:
+            profile = replace(profile, email=self.smtp_user)
+        return profile
 
     @property
     def folders(self) -> list[str]:

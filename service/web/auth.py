@@ -14,7 +14,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from service.store import SendStore, utcnow
+from service.store import Secrets, utcnow
 
 COOKIE = "gracemail_session"
 SESSION_DAYS = 14
@@ -51,8 +51,8 @@ def _sha256(text: str) -> str:
 class Auth:
     """The password, API token and sessions of one gracemail, kept in its store."""
 
-    def __init__(self, store: SendStore, secure_cookie: bool = False) -> None:
-        self.store = store
+    def __init__(self, secrets: Secrets, secure_cookie: bool = False) -> None:
+        self.secrets = secrets
         self.secure_cookie = secure_cookie
         self._token_hash: tuple[float, str | None] = (-TOKEN_RECHECK_SECONDS, None)
 
@@ -62,29 +62,34 @@ class Auth:
         read_at, stored = self._token_hash
         now = time.monotonic()
         if now - read_at >= TOKEN_RECHECK_SECONDS:
-            stored = self.store.get_secret("api_token")
+            stored = self.secrets.get("api_token")
             self._token_hash = (now, stored)
         return stored
 
     def has_password(self) -> bool:
         """Return True once a password is set."""
-        return self.store.get_secret("web_password") is not None
+        return self.secrets.get("web_password") is not None
 
     def set_password(self, password: str) -> None:
         """Store the hash of a new password; raises ValueError when it is too short."""
         if len(password) < 8:
             raise ValueError("the web password needs at least 8 characters")
-        self.store.set_secret("web_password", hash_password(password))
+        self.secrets.set("web_password", hash_password(password))
+
+    def adopt_password(self, password: str) -> None:
+        """Make password the one set, unless it is already; raises ValueError when too short."""
+        if not self.check_password(password):
+            self.set_password(password)
 
     def check_password(self, password: str) -> bool:
         """Return True when password is the one set."""
-        stored = self.store.get_secret("web_password")
+        stored = self.secrets.get("web_password")
         return stored is not None and verify_password(password, stored)
 
     def new_api_token(self) -> str:
         """Make a new bearer token for the REST API, store its hash and return it (shown once)."""
         token = "gm_" + secrets.token_urlsafe(32)
-        self.store.set_secret("api_token", _sha256(token))
+        self.secrets.set("api_token", _sha256(token))
         self._token_hash = (time.monotonic(), _sha256(token))
         return token
 
@@ -100,16 +105,16 @@ class Auth:
     def start_session(self) -> str:
         """Open a session and return its cookie value."""
         token = secrets.token_urlsafe(32)
-        self.store.add_session(_sha256(token), utcnow() + timedelta(days=SESSION_DAYS))
+        self.secrets.add_session(_sha256(token), utcnow() + timedelta(days=SESSION_DAYS))
         return token
 
     def end_session(self, token: str) -> None:
         """Close a session."""
-        self.store.drop_session(_sha256(token))
+        self.secrets.drop_session(_sha256(token))
 
     def session_valid(self, token: str) -> bool:
         """Return True when the cookie value belongs to an open session."""
-        return bool(token) and self.store.has_session(_sha256(token))
+        return bool(token) and self.secrets.has_session(_sha256(token))
 
     def csrf_token(self, session_token: str) -> str:
         """Return the CSRF token of a session: a hash only the holder of the cookie can know."""

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field, ValidationError
 
 from classifier.parse import Message, ParseError, message_from_fields, parse_message
-from service.ingest import Ingest, Outcome
+from service.schemas import Classification, Drafts
+from service.web.deps import IngestDep, SettingsDep
 
 router = APIRouter()
 
@@ -47,54 +47,9 @@ class MessageFields(BaseModel):
     message_id: str = Field(default="", max_length=998)
 
 
-class Classification(BaseModel):
-    """The label of a message, how sure the model is, and its slots."""
-
-    message_id: str
-    label: str
-    confidence: float
-    contact_name: str
-    company: str
-    role: str
-    language: str
-
-
-class DraftOut(BaseModel):
-    """One reply ready to edit."""
-
-    kind: str
-    to: str
-    subject: str
-    body: str
-    language: str
-    in_reply_to: str
-    references: str
-    note: str
-    followup_date: date | None
-
-
-class Drafts(BaseModel):
-    """The label of a message and the drafts it calls for (none for `other`)."""
-
-    message_id: str
-    label: str
-    confidence: float
-    drafts: list[DraftOut]
-
-
-def get_ingest(request: Request) -> Ingest:
-    """Return the app's ingest, which holds the loaded model.
-
-    Called directly, not through Depends: FastAPI runs a plain-def dependency in a worker thread,
-    which cost more per request than the rest of the framework together.
-    """
-    ingest: Ingest = request.app.state.ingest
-    return ingest
-
-
-async def read_message(request: Request) -> Message:
+async def read_message(request: Request, settings: SettingsDep) -> Message:
     """Return the message in a request body; raises 413 when too big and 4xx when unreadable."""
-    limit: int = request.app.state.settings.max_message_bytes
+    limit = settings.max_message_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise HTTPException(413, f"message larger than the limit of {limit} bytes")
@@ -122,8 +77,7 @@ async def read_message(request: Request) -> Message:
     raise HTTPException(415, "send message/rfc822 (raw mail) or application/json (fields)")
 
 
-def _outcome(ingest: Ingest, msg: Message) -> Outcome:
-    return ingest.outcome(msg, ingest.classifier.predict(msg))
+MessageDep = Annotated[Message, Depends(read_message)]
 
 
 @router.get("/healthz")
@@ -133,29 +87,12 @@ def healthz() -> dict[str, str]:
 
 
 @router.post("/v1/classify", openapi_extra=_BODY_DOC)
-async def classify(request: Request) -> Classification:
+async def classify(msg: MessageDep, ingest: IngestDep) -> Classification:
     """Label one message and extract who to greet, the company and the role."""
-    msg = await read_message(request)
-    prediction = get_ingest(request).classifier.predict(msg)
-    return Classification(
-        message_id=msg.message_id,
-        label=prediction.label,
-        confidence=prediction.confidence,
-        contact_name=prediction.slots.contact_name,
-        company=prediction.slots.company,
-        role=prediction.slots.role,
-        language=prediction.language,
-    )
+    return Classification.of(msg.message_id, ingest.classify(msg))
 
 
 @router.post("/v1/drafts", openapi_extra=_BODY_DOC)
-async def drafts(request: Request) -> Drafts:
+async def drafts(msg: MessageDep, ingest: IngestDep) -> Drafts:
     """Label one message and return the reply drafts for its label."""
-    msg = await read_message(request)
-    result = _outcome(get_ingest(request), msg)
-    return Drafts(
-        message_id=result.message_id,
-        label=result.label,
-        confidence=result.confidence,
-        drafts=[DraftOut(**vars(d)) for d in result.drafts],
-    )
+    return Drafts.model_validate(ingest.draft(msg))

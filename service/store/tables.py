@@ -1,0 +1,113 @@
+"""The tables: one row class each, and how messages and drafts relate."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.store.db import Base, utcnow
+
+
+class MessageRow(Base):
+    """A message gracemail has seen, its label and slots, or the error that stopped it."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(998), unique=True, index=True)
+    folder: Mapped[str] = mapped_column(String(255), default="")
+    uid: Mapped[int | None] = mapped_column(default=None)
+    source: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    from_name: Mapped[str] = mapped_column(Text, default="")
+    from_addr: Mapped[str] = mapped_column(Text, default="")
+    reply_to: Mapped[str] = mapped_column(Text, default="")
+    references: Mapped[str] = mapped_column(Text, default="")
+    date: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    new_text: Mapped[str] = mapped_column(Text, default="")  # the reply without its quoted thread
+    html: Mapped[str] = mapped_column(Text, default="")
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    label: Mapped[str] = mapped_column(String(16), default="other", index=True)
+    confidence: Mapped[float] = mapped_column(default=0.0)
+    contact_name: Mapped[str] = mapped_column(Text, default="")
+    company: Mapped[str] = mapped_column(Text, default="")
+    role: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    error: Mapped[str] = mapped_column(Text, default="")
+    mailbox_labelled: Mapped[bool] = mapped_column(default=False)  # keyword/folder set on server
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    drafts: Mapped[list[DraftRow]] = relationship(
+        back_populates="message", cascade="all, delete-orphan", order_by="DraftRow.id"
+    )
+
+
+class CheckpointRow(Base):
+    """A stored Checkpoint."""
+
+    __tablename__ = "checkpoints"
+
+    folder: Mapped[str] = mapped_column(String(255), primary_key=True)
+    uidvalidity: Mapped[int] = mapped_column(default=0)
+    last_uid: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CorrectionRow(Base):
+    """A label the user changed: what the model said and what the user says."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_pk: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    old_label: Mapped[str] = mapped_column(String(16))
+    new_label: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DraftRow(Base):
+    """A reply waiting for approval, approved, sent, failed or discarded."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_pk: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    to: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    in_reply_to: Mapped[str] = mapped_column(Text, default="")
+    references: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    followup_date: Mapped[date | None] = mapped_column(default=None)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    sent_message_id: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    message: Mapped[MessageRow] = relationship(back_populates="drafts")
+
+
+class SecretRow(Base):
+    """A named secret of the web page: the password hash, the API token hash."""
+
+    __tablename__ = "secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class WebSessionRow(Base):
+    """A logged-in browser, known by the hash of its cookie."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column()

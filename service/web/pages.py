@@ -1,0 +1,164 @@
+"""The approve-and-send pages: inbox, one message with its drafts, follow-ups, history, retrain."""
+
+from __future__ import annotations
+
+from datetime import date
+from email.utils import parsedate_to_datetime
+from typing import Annotated
+
+import nh3
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from classifier.labels import LABELS, is_label
+from drafts.render import render_drafts
+from service.followups import due_followups
+from service.sender import is_stale
+from service.store import MessageRow
+from service.store.drafts import EDITABLE, WAITING
+from service.store.rows import draft_row, incoming_of
+from service.web.auth import safe_next
+from service.web.deps import AuthDep, SenderDep, SettingsDep, StoreDep, TrainerDep
+from service.web.login import CsrfDep
+from service.web.render import page
+
+# Mail is shown as data: no images (tracking pixels), no styles, scripts or forms, safe links only.
+MAIL_TAGS = set(nh3.ALLOWED_TAGS) - {"img", "area", "map"}
+
+router = APIRouter(include_in_schema=False)
+
+
+def sanitize_html(html: str) -> str:
+    """Return mail HTML reduced to inert markup: no scripts, styles, images or unsafe links."""
+    return nh3.clean(
+        html,
+        tags=MAIL_TAGS,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def sort_key(msg: MessageRow) -> float:
+    """Return a message's date as a timestamp for sorting, its arrival order when undated."""
+    try:
+        return parsedate_to_datetime(msg.date).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return float(msg.id)
+
+
+@router.get("/")
+def inbox(request: Request, store: StoreDep, auth: AuthDep, label: str = "") -> HTMLResponse:
+    """List messages with drafts waiting, newest first."""
+    rows = store.drafts.list_waiting(label if is_label(label) else None)
+    rows.sort(key=sort_key, reverse=True)
+    return page(
+        request, auth, "inbox.html", messages=rows, labels=LABELS, label=label, title="Inbox"
+    )
+
+
+@router.get("/m/{pk}")
+def message(request: Request, pk: int, store: StoreDep, auth: AuthDep) -> HTMLResponse:
+    """Show one message beside its editable drafts."""
+    msg = store.messages.get_by_pk(pk)
+    if msg is None:
+        raise HTTPException(404, "no such message")
+    drafts = [d for d in msg.drafts if d.status != "discarded"]
+    return page(
+        request,
+        auth,
+        "message.html",
+        msg=msg,
+        drafts=drafts,
+        mail_html=sanitize_html(msg.html) if msg.html.strip() else "",
+        labels=LABELS,
+        stale={d.id for d in drafts if is_stale(d)},
+        waiting=WAITING,
+        title=msg.subject or "(no subject)",
+    )
+
+
+@router.get("/followups")
+def followups(
+    request: Request, store: StoreDep, auth: AuthDep, settings: SettingsDep
+) -> HTMLResponse:
+    """List not-now contacts due a check-in, each with its draft."""
+    due = due_followups(store, settings.sender_profile(), date.today())
+    return page(request, auth, "followups.html", due=due, title="Follow-ups")
+
+
+@router.get("/history")
+def history(request: Request, store: StoreDep, auth: AuthDep) -> HTMLResponse:
+    """List what was sent, when and to whom."""
+    return page(request, auth, "history.html", sent=store.drafts.list_sent(), title="History")
+
+
+@router.post("/d/{draft_id}", dependencies=[CsrfDep])
+def act_on_draft(
+    draft_id: int,
+    store: StoreDep,
+    sender: SenderDep,
+    action: Annotated[str, Form()],
+    to: Annotated[str, Form()] = "",
+    subject: Annotated[str, Form()] = "",
+    body: Annotated[str, Form()] = "",
+    followup_date: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """Save, send, discard or resolve one draft, then show its message again."""
+    draft = store.drafts.get(draft_id)
+    if draft is None:
+        raise HTTPException(404, "no such draft")
+    target = safe_next(back) if back else f"/m/{draft.message_pk}"
+    note = "saved"
+    if action in ("save", "send") and draft.status in EDITABLE:
+        when = draft.followup_date
+        if draft.kind == "not_now":
+            try:
+                when = date.fromisoformat(followup_date) if followup_date else None
+            except ValueError as exc:
+                raise HTTPException(422, "the follow-up date must look like 2026-03-02") from exc
+        body = body.replace("\r\n", "\n")
+        if not store.drafts.save(draft_id, to.strip(), subject.strip(), body, when):
+            note = "locked"
+    elif action == "save":
+        note = "locked"
+    if action == "send":
+        result = sender.send(draft_id)
+        note = {"sent": "sent", "failed": "failed", "busy": "busy"}.get(result.status, "")
+        if result.status == "refused":
+            note = "noto" if "recipient" in result.detail else "nosmtp"
+    elif action == "discard":
+        note = "discarded" if store.drafts.discard(draft_id) else "locked"
+    elif action == "send_again":
+        note = {"sent": "sent", "failed": "failed"}.get(sender.send_again(draft_id).status, "busy")
+    elif action == "mark_sent":
+        note = "sent" if sender.mark_sent(draft_id).status == "sent" else "busy"
+    return RedirectResponse(f"{target}?note={note}#draft-{draft_id}", status_code=303)
+
+
+@router.post("/m/{pk}/label", dependencies=[CsrfDep])
+def change_label(
+    pk: int, store: StoreDep, settings: SettingsDep, label: Annotated[str, Form()]
+) -> Response:
+    """Store the user's label, and re-draft the message for it."""
+    msg = store.messages.get_by_pk(pk)
+    if msg is None or not is_label(label):
+        raise HTTPException(404, "no such message or label")
+    incoming = incoming_of(msg, label)
+    drafts = render_drafts(incoming, settings.sender_profile(), date.today())
+    store.drafts.relabel(pk, incoming.label, [draft_row(d) for d in drafts])
+    return RedirectResponse(f"/m/{pk}?note=relabelled", status_code=303)
+
+
+@router.post("/train", dependencies=[CsrfDep])
+def retrain(trainer: TrainerDep) -> Response:
+    """Start retraining the model with the stored corrections, in the background."""
+    trainer.start()  # a second click while one runs just shows the one running
+    return RedirectResponse("/train", status_code=303)
+
+
+@router.get("/train")
+def training(request: Request, trainer: TrainerDep, auth: AuthDep) -> HTMLResponse:
+    """Show how the retrain goes, and the figures before and after once it is done."""
+    return page(request, auth, "trained.html", state=trainer.state, title="Retraining")
