@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from classifier.corpus import corpus_dir
-from classifier.model import Classifier, ensure_classifier
+from classifier.model import Classifier
+from classifier.train import ensure_classifier
 from drafts.profile import Profile
 from service.ingest import Ingest
 from service.store import Store
 from tests.servers import Dovecot, make_dovecot
 
 ROOT = Path(__file__).resolve().parent.parent
-MESSAGES = Path(__file__).resolve().parent / "messages"
 _users = itertools.count(1)
 
 

@@ -13,6 +13,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import uvicorn
+    from fastapi import FastAPI
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
@@ -222,3 +227,21 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def serve_in_thread(app: FastAPI, port: int) -> tuple[uvicorn.Server, threading.Thread]:
+    """Start uvicorn on 127.0.0.1:port in a thread and return once it accepts requests."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise TimeoutError("uvicorn did not start")
+        time.sleep(0.02)
+    return server, thread

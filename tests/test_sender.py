@@ -15,8 +15,8 @@ from classifier.corpus import corpus_dir
 from service.config import Settings
 from service.followups import due_followups
 from service.ingest import Ingest
-from service.sender import STALE_AFTER, Sender, sender_profile
-from service.store import DraftRow, MessageRow, SendStore, Store, utcnow
+from service.sender import STALE_AFTER, Sender
+from service.store import DraftRow, Drafts, MessageRow, Store, utcnow
 from tests.servers import Dovecot
 from tests.smtp import Authenticator, KeepHandler, SmtpServer, self_signed_context
 
@@ -31,18 +31,17 @@ def corpus_message(name: str) -> bytes:
 def ingest_one(ingest: Ingest, store: Store, name: str, label: str | None = None) -> MessageRow:
     """Ingest a corpus message, relabelled when the model disagrees with what a test needs."""
     outcome = ingest.handle(corpus_message(name), folder="INBOX", source=name)
-    row = store.get_message(outcome.message_id)
+    row = store.messages.get(outcome.message_id)
     assert row is not None
     if label and row.label != label:
         from datetime import date as _date
 
         from drafts.render import render_drafts
-        from service.followups import incoming_of
-        from service.ingest import draft_row
+        from service.store.rows import draft_row, incoming_of
 
         drafts = render_drafts(incoming_of(row, label), ingest.profile, _date.today())
-        SendStore(store).relabel(row.id, label, [draft_row(d) for d in drafts])
-        row = store.get_message(outcome.message_id)
+        store.drafts.relabel(row.id, label, [draft_row(d) for d in drafts])
+        row = store.messages.get(outcome.message_id)
         assert row is not None
     return row
 
@@ -85,9 +84,9 @@ def smtp() -> Iterator[SmtpServer]:
 
 
 @pytest.fixture
-def sends(store: Store) -> SendStore:
+def sends(store: Store) -> Drafts:
     """Return the send queries over this test's database."""
-    return SendStore(store)
+    return store.drafts
 
 
 def folder_messages(mailbox: tuple[Dovecot, str], folder: str) -> list[bytes]:
@@ -103,7 +102,7 @@ def folder_messages(mailbox: tuple[Dovecot, str], folder: str) -> list[bytes]:
 def test_send_makes_a_proper_reply_and_files_a_sent_copy(
     ingest: Ingest,
     store: Store,
-    sends: SendStore,
+    sends: Drafts,
     smtp: SmtpServer,
     mailbox_user: tuple[Dovecot, str],
 ) -> None:
@@ -116,7 +115,7 @@ def test_send_makes_a_proper_reply_and_files_a_sent_copy(
     assert result.status == "sent", result.detail
     [got] = smtp.messages
     msg = got.message
-    sent = sends.get_draft(accept.id)
+    sent = store.drafts.get(accept.id)
     assert sent is not None and sent.status == "sent" and sent.sent_at is not None
     assert msg["Message-ID"] == sent.sent_message_id
     assert msg["Subject"] == "Re: Offer of Employment - Claims Analyst II"
@@ -126,14 +125,14 @@ def test_send_makes_a_proper_reply_and_files_a_sent_copy(
     assert got.rcpt_tos == ["deirdre.oconnell@halversonmutual.com"]
     assert got.mail_from == "sam@example.org"
     # the decline of the same offer can no longer go out by mistake
-    other = sends.get_draft(decline.id)
+    other = store.drafts.get(decline.id)
     assert other is not None and other.status == "discarded"
     copies = folder_messages(mailbox_user, "Sent")
     assert len(copies) == 1 and sent.sent_message_id.encode() in copies[0]
 
 
 def test_many_concurrent_approvals_send_once(
-    ingest: Ingest, store: Store, sends: SendStore, smtp: SmtpServer
+    ingest: Ingest, store: Store, sends: Drafts, smtp: SmtpServer
 ) -> None:
     row = ingest_one(ingest, store, "hn-0002", "hard_no")
     draft = pending(row, "hard_no")
@@ -158,7 +157,7 @@ def test_many_concurrent_approvals_send_once(
 
 
 def test_smtp_down_fails_with_reason_then_retry_sends(
-    ingest: Ingest, store: Store, sends: SendStore
+    ingest: Ingest, store: Store, sends: Drafts
 ) -> None:
     row = ingest_one(ingest, store, "hn-0004", "hard_no")
     draft = pending(row, "hard_no")
@@ -169,7 +168,7 @@ def test_smtp_down_fails_with_reason_then_retry_sends(
 
     assert first.status == "failed"
     assert "could not reach the SMTP server" in first.detail
-    failed = sends.get_draft(draft.id)
+    failed = store.drafts.get(draft.id)
     assert failed is not None and failed.status == "failed" and failed.error
     server.start()
     try:
@@ -178,13 +177,13 @@ def test_smtp_down_fails_with_reason_then_retry_sends(
         server.stop()
     assert second.status == "sent"
     [got] = server.messages
-    done = sends.get_draft(draft.id)
+    done = store.drafts.get(draft.id)
     assert done is not None and done.error == ""
     # the retry kept the Message-ID chosen before the first attempt
     assert got.message["Message-ID"] == failed.sent_message_id == done.sent_message_id
 
 
-def test_refused_recipient_is_reported(ingest: Ingest, store: Store, sends: SendStore) -> None:
+def test_refused_recipient_is_reported(ingest: Ingest, store: Store, sends: Drafts) -> None:
     row = ingest_one(ingest, store, "hn-0005", "hard_no")
     draft = pending(row, "hard_no")
     server = SmtpServer(KeepHandler(refuse={draft.to})).start()
@@ -197,7 +196,7 @@ def test_refused_recipient_is_reported(ingest: Ingest, store: Store, sends: Send
     assert server.messages == []
 
 
-def test_starttls_and_auth(ingest: Ingest, store: Store, sends: SendStore) -> None:
+def test_starttls_and_auth(ingest: Ingest, store: Store, sends: Drafts) -> None:
     row = ingest_one(ingest, store, "HLP-0009", "hard_no")
     draft = pending(row, "hard_no")
     server = SmtpServer(
@@ -217,31 +216,31 @@ def test_starttls_and_auth(ingest: Ingest, store: Store, sends: SendStore) -> No
 
 
 def test_draft_without_recipient_is_not_sendable(
-    ingest: Ingest, store: Store, sends: SendStore, smtp: SmtpServer
+    ingest: Ingest, store: Store, sends: Drafts, smtp: SmtpServer
 ) -> None:
     row = ingest_one(ingest, store, "hn-0006", "hard_no")  # from no-reply@hire.lever.co
     draft = pending(row, "hard_no")
     assert draft.to == "" and "no-reply" in draft.note
     result = Sender(make_settings(smtp.port), sends).send(draft.id)
     assert result.status == "refused"
-    still = sends.get_draft(draft.id)
+    still = store.drafts.get(draft.id)
     assert still is not None and still.status == "pending"
     assert smtp.messages == []
 
 
 def test_interrupted_send_is_not_repeated_unless_asked(
-    ingest: Ingest, store: Store, sends: SendStore, smtp: SmtpServer
+    ingest: Ingest, store: Store, sends: Drafts, smtp: SmtpServer
 ) -> None:
     row = ingest_one(ingest, store, "HLP-0041", "hard_no")
     draft = pending(row, "hard_no")
     sender = Sender(make_settings(smtp.port), sends)
     # a crash after SMTP accepted the mail and before the database heard of it
-    assert sends.move_draft(draft.id, ("pending",), "approved")
-    assert sends.start_sending(draft.id, "<crashed.1@example.org>")
+    assert store.drafts.move(draft.id, ("pending",), "approved")
+    assert store.drafts.start_sending(draft.id, "<crashed.1@example.org>")
 
     assert sender.send(draft.id).status == "busy"
     assert sender.send_again(draft.id).status == "busy"  # not stale yet: maybe still running
-    with store.session() as s:
+    with store.db.session() as s:
         s.get(DraftRow, draft.id).updated_at = utcnow() - STALE_AFTER * 2  # type: ignore[union-attr]
     result = sender.send_again(draft.id)
 
@@ -251,27 +250,27 @@ def test_interrupted_send_is_not_repeated_unless_asked(
 
 
 def test_followups_one_per_period_and_none_after_a_reply(
-    ingest: Ingest, store: Store, sends: SendStore
+    ingest: Ingest, store: Store, sends: Drafts
 ) -> None:
     settings = make_settings(1)
-    profile = sender_profile(settings)
+    profile = settings.sender_profile()
     row = ingest_one(ingest, store, "HLP-0016", "not_now")
     nn = pending(row, "not_now")
     assert nn.followup_date is not None
-    assert due_followups(sends, profile, nn.followup_date - timedelta(days=1)) == []
+    assert due_followups(store, profile, nn.followup_date - timedelta(days=1)) == []
 
-    first = due_followups(sends, profile, nn.followup_date)
-    again = due_followups(sends, profile, nn.followup_date + timedelta(days=3))
+    first = due_followups(store, profile, nn.followup_date)
+    again = due_followups(store, profile, nn.followup_date + timedelta(days=3))
 
     assert len(first) == 1 and first[0][1].kind == "followup"
     assert [d.id for _, d in again] == [first[0][1].id]  # the same draft, not a second one
     assert first[0][1].in_reply_to == row.message_id
     # once sent, the next check-in waits a whole period
-    sends.move_draft(first[0][1].id, ("pending",), "approved")
-    sends.start_sending(first[0][1].id, "<f1@example.org>")
-    sends.finish_sent(first[0][1].id)
-    assert due_followups(sends, profile, date.today() + timedelta(days=1)) == []
-    later = due_followups(sends, profile, date.today() + timedelta(days=profile.followup_days))
+    store.drafts.move(first[0][1].id, ("pending",), "approved")
+    store.drafts.start_sending(first[0][1].id, "<f1@example.org>")
+    store.drafts.finish_sent(first[0][1].id)
+    assert due_followups(store, profile, date.today() + timedelta(days=1)) == []
+    later = due_followups(store, profile, date.today() + timedelta(days=profile.followup_days))
     assert len(later) == 1 and later[0][1].id != first[0][1].id
     # a message from the contact since then: no more check-ins
     reply = (
@@ -280,4 +279,4 @@ def test_followups_one_per_period_and_none_after_a_reply(
     )
     ingest.handle(reply.encode(), folder="INBOX")
     far = date.today() + timedelta(days=5 * profile.followup_days)
-    assert due_followups(sends, profile, far) == []
+    assert due_followups(store, profile, far) == []

@@ -8,8 +8,9 @@ import pytest
 
 from classifier.corpus import corpus_digest, corpus_dir
 from classifier.holdout import score_holdout
-from classifier.model import Classifier, is_fresh, load_classifier, read_meta
+from classifier.model import Classifier
 from classifier.parse import message_from_fields
+from classifier.persist import is_fresh, load_classifier, read_meta
 
 HOLDOUT = corpus_dir().parent / "holdout"
 

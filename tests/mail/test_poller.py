@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from service.config import Settings
 from service.ingest import Ingest
-from service.poller import CredentialsError, Poller
+from service.mail.poller import CredentialsError, Poller
 from service.store import DraftRow, MessageRow, Store
 from tests.conftest import corpus_messages
 from tests.servers import Dovecot
@@ -73,7 +73,7 @@ def flags_by_message_id(server: Dovecot, user: str, folder: str = "INBOX") -> di
 
 def assert_labelled_exactly_once(store: Store, server: Dovecot, user: str, expected: int) -> None:
     """Every message stored once, drafted once, and its keyword matches its stored label."""
-    with store.session() as s:
+    with store.db.session() as s:
         rows = list(s.execute(select(MessageRow.message_id, MessageRow.label, MessageRow.error)))
         drafts = Counter(
             mid
@@ -110,7 +110,7 @@ def wait_until(condition, timeout: float = 20.0) -> None:  # type: ignore[no-unt
 
 
 def count_messages(store: Store) -> int:
-    with store.session() as s:
+    with store.db.session() as s:
         return int(s.scalar(select(func.count(MessageRow.id))) or 0)
 
 
@@ -126,7 +126,7 @@ def test_backfill_labels_every_message_once(
     # a second run finds nothing new and drafts nothing twice
     Poller(settings_for(server, user), ingest, store).run(once=True)
     assert_labelled_exactly_once(store, server, user, len(raws))
-    labels = Counter(r.label for r in store.list_messages(limit=1000))
+    labels = Counter(r.label for r in store.messages.latest(limit=1000))
     assert len(labels) >= 3, labels  # the mix of the corpus comes through, not one label
 
 
@@ -162,7 +162,7 @@ def test_polling_fallback_watches_several_folders(
     wait_until(lambda: count_messages(store) == 6)
     poller.stop.set()
     thread.join(10)
-    assert {r.folder for r in store.list_messages()} == {"INBOX", "Jobs-in"}
+    assert {r.folder for r in store.messages.latest()} == {"INBOX", "Jobs-in"}
 
 
 @pytest.mark.parametrize("mode", ["copy", "move"])
@@ -173,7 +173,7 @@ def test_folder_mode_files_actionable_mail(
     raws = corpus_messages(40)
     append_all(server, user, raws)
     Poller(settings_for(server, user, imap_label_mode=mode), ingest, store).run(once=True)
-    labels = Counter(r.label for r in store.list_messages(limit=100))
+    labels = Counter(r.label for r in store.messages.latest(limit=100))
     client = client_for(server, user)
     for label, folder in (
         ("offer", "Jobs/Offer"),
@@ -194,7 +194,7 @@ def test_drafts_are_saved_to_the_drafts_folder(
     raws = corpus_messages(12)
     append_all(server, user, raws)
     Poller(settings_for(server, user, imap_save_drafts=True), ingest, store).run(once=True)
-    drafted = sum(len(r.drafts) for r in store.list_messages())
+    drafted = sum(len(r.drafts) for r in store.messages.latest())
     client = client_for(server, user)
     client.select_folder("Drafts")
     uids = client.search(["ALL"])
@@ -279,8 +279,8 @@ def test_uidvalidity_change_does_not_redraft(
     append_all(server, user, raws, folder="Jobs-in")
     settings = settings_for(server, user, imap_folders="Jobs-in")
     Poller(settings, ingest, store).run(once=True)
-    drafts_before = sum(len(r.drafts) for r in store.list_messages())
-    old = store.get_checkpoint("Jobs-in")
+    drafts_before = sum(len(r.drafts) for r in store.messages.latest())
+    old = store.messages.checkpoint("Jobs-in")
     # the folder is rebuilt (as a server migration or a restore does): same mail, new UIDVALIDITY
     time.sleep(1.1)  # Dovecot's UIDVALIDITY is a timestamp
     client.delete_folder("Jobs-in")
@@ -288,12 +288,12 @@ def test_uidvalidity_change_does_not_redraft(
     client.logout()
     append_all(server, user, raws, folder="Jobs-in")
     Poller(settings, ingest, store).run(once=True)
-    new = store.get_checkpoint("Jobs-in")
-    assert old is not None and new is not None and new[0] != old[0]
-    assert sum(len(r.drafts) for r in store.list_messages()) == drafts_before
-    assert len(store.list_messages(limit=100)) == len(raws)
+    new = store.messages.checkpoint("Jobs-in")
+    assert old is not None and new is not None and new.uidvalidity != old.uidvalidity
+    assert sum(len(r.drafts) for r in store.messages.latest()) == drafts_before
+    assert len(store.messages.latest(limit=100)) == len(raws)
     flags = flags_by_message_id(server, user, "Jobs-in")
-    for row in store.list_messages(limit=100):
+    for row in store.messages.latest(limit=100):
         expected = {KEYWORDS[row.label]} if row.label in KEYWORDS else set()
         assert flags[row.message_id] & set(KEYWORDS.values()) == expected
 
@@ -333,9 +333,9 @@ def test_malformed_message_is_recorded_and_skipped(
     broken = b"this is not a mail message at all, no headers\r\n"
     append_all(server, user, [*raws[:5], broken, *raws[5:]])
     Poller(settings_for(server, user), ingest, store).run(once=True)
-    rows = store.list_messages(limit=100)
+    rows = store.messages.latest(limit=100)
     errors = [r for r in rows if r.error]
     assert len(rows) == 11 and len(errors) == 1
     assert "no headers" in errors[0].error
     Poller(settings_for(server, user), ingest, store).run(once=True)  # not retried forever
-    assert len(store.list_messages(limit=100)) == 11
+    assert len(store.messages.latest(limit=100)) == 11

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,14 +13,14 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from imapclient import IMAPClient
 
 from classifier.model import Classifier
-from service.app import create_app
-from service.store import MessageRow, SendStore, Store
-from tests.servers import Dovecot, free_port
+from service.store import Drafts, MessageRow, Store
+from service.web.app import create_app
+from service.web.auth import Auth
+from tests.servers import Dovecot, free_port, serve_in_thread
 from tests.smtp import KeepHandler, SmtpServer
 from tests.test_sender import PROFILE, corpus_message, folder_messages, make_settings
 
@@ -89,14 +88,14 @@ class Site:
     url: str
     app: FastAPI
     store: Store
-    sends: SendStore
+    sends: Drafts
     smtp: SmtpServer
     dovecot: Dovecot
     user: str
 
     def message(self, source: str) -> MessageRow:
         """Return the stored message ingested from a corpus file."""
-        rows = [m for m in self.store.list_messages() if m.source == source]
+        rows = [m for m in self.store.messages.latest() if m.source == source]
         assert rows, source
         return rows[0]
 
@@ -104,22 +103,6 @@ class Site:
         """Ingest one more message and return it."""
         self.app.state.ingest.handle(raw, folder="INBOX", source=source)
         return self.message(source)
-
-
-def serve_in_thread(app: FastAPI, port: int) -> tuple[uvicorn.Server, threading.Thread]:
-    """Start uvicorn on 127.0.0.1:port in a thread and return once it accepts requests."""
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise TimeoutError("uvicorn did not start")
-        time.sleep(0.02)
-    return server, thread
 
 
 @pytest.fixture
@@ -137,12 +120,19 @@ def site(
         web_password=PASSWORD,
     )
     app = create_app(settings, classifier)
+    app.state.auth.adopt_password(PASSWORD)
     for name in ("hn-0006", "HLP-0016", "hn-0002", "of-0001"):
         app.state.ingest.handle(corpus_message(name), folder="INBOX", source=name)
     port = free_port()
     server, thread = serve_in_thread(app, port)
     yield Site(
-        f"http://127.0.0.1:{port}", app, app.state.store, app.state.sends, smtp, dovecot, user
+        f"http://127.0.0.1:{port}",
+        app,
+        app.state.store,
+        app.state.store.drafts,
+        smtp,
+        dovecot,
+        user,
     )
     server.should_exit = True
     thread.join(10)
@@ -216,7 +206,7 @@ def test_pages_and_api_need_a_login(site: Site) -> None:
 def test_a_token_replaced_elsewhere_stops_working_soon(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from service import auth as auth_module
+    from service.web import auth as auth_module
 
     monkeypatch.setattr(auth_module, "TOKEN_RECHECK_SECONDS", 0.3)
     body = {"from": "dana@acme.example", "subject": "Offer", "body": "We are pleased to offer"}
@@ -225,7 +215,7 @@ def test_a_token_replaced_elsewhere_stops_working_soon(
         headers = {"Authorization": f"Bearer {old}"}
         assert client.post("/v1/classify", json=body, headers=headers).status_code == 200
         # another process (say `gracemail serve --new-token`) replaces it in the shared store
-        new = auth_module.Auth(site.app.state.sends).new_api_token()
+        new = Auth(site.app.state.store.secrets).new_api_token()
         time.sleep(0.4)
         assert client.post("/v1/classify", json=body, headers=headers).status_code == 401
         headers = {"Authorization": f"Bearer {new}"}
@@ -253,7 +243,7 @@ def test_login_sets_a_strict_cookie_and_forms_need_the_csrf_token(site: Site) ->
         missing = client.post(f"/d/{draft.id}", data={"action": "discard"})
         assert missing.status_code == 403
     assert site.smtp.messages == []
-    assert site.sends.get_draft(draft.id).status == "pending"  # type: ignore[union-attr]
+    assert site.store.drafts.get(draft.id).status == "pending"  # type: ignore[union-attr]
 
 
 # --- in the browser ---------------------------------------------------------------------------
@@ -285,7 +275,7 @@ def test_edit_approve_and_the_reply_arrives(site: Site, page: Any) -> None:
     assert msg["From"] == f"{PROFILE['name']} <{PROFILE['email']}>"
     assert got.rcpt_tos == [offer.reply_to]
     assert "Edited in the browser: see you on the 9th." in msg.get_content()
-    sent = [d for d in site.sends.get_message_by_pk(offer.id).drafts if d.status == "sent"]  # type: ignore[union-attr]
+    sent = [d for d in site.store.messages.get_by_pk(offer.id).drafts if d.status == "sent"]  # type: ignore[union-attr]
     assert [d.sent_message_id for d in sent] == [msg["Message-ID"]]
     assert recruiter_has(site, msg["Message-ID"])
     copies = folder_messages((site.dovecot, site.user), "Sent")
@@ -353,7 +343,7 @@ def test_label_change_redrafts_and_is_stored(site: Site, page: Any) -> None:
     assert draft_section(page, "offer_accept").count() == 1
     assert draft_section(page, "offer_decline").count() == 1
     assert draft_section(page, "hard_no").count() == 0
-    assert [label for _, label in site.store.list_corrections()] == ["offer"]
+    assert [label for _, label in site.store.messages.corrections()] == ["offer"]
     page.goto(f"{site.url}/?label=offer")
     assert page.locator(f"a[href='/m/{no.id}']").count() == 1
     page.goto(f"{site.url}/?label=hard_no")
@@ -422,7 +412,7 @@ def test_followups_view_offers_one_checkin(site: Site, page: Any) -> None:
     )
     section.locator("button[value=save]").click()
     page.wait_for_selector("#note:has-text('Draft saved')")
-    saved = site.sends.get_draft(nn.id)
+    saved = site.store.drafts.get(nn.id)
     assert saved is not None and saved.followup_date == date.today() - timedelta(days=1)
 
     page.goto(f"{site.url}/followups")
@@ -458,18 +448,25 @@ def test_retrain_button_learns_the_corrections(
         web_password=PASSWORD,
     )
     app = create_app(settings, classifier)
+    app.state.auth.adopt_password(PASSWORD)
     app.state.ingest.handle(corpus_message("hn-0002"), folder="INBOX", source="hn-0002")
     server, thread = serve_in_thread(app, port := free_port())
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
             csrf = login_client(client)
-            pk = app.state.store.list_messages()[0].id
+            pk = app.state.store.messages.latest()[0].id
             client.post(f"/m/{pk}/label", data={"label": "not_now", "csrf": csrf})
-            trained = client.post("/train", data={"csrf": csrf})
+            started = client.post("/train", data={"csrf": csrf})
+            deadline = time.monotonic() + 120
+            trained = client.get("/train")
+            while "Retraining…" in trained.text and time.monotonic() < deadline:
+                time.sleep(0.5)
+                trained = client.get("/train")
     finally:
         server.should_exit = True
         thread.join(10)
-    assert trained.status_code == 200
+    assert started.status_code == 303 and started.headers["location"] == "/train"
+    assert trained.status_code == 200 and "Model retrained" in trained.text
     assert "1 label correction(s)" in trained.text
     assert "Cross-validated macro-F1" in trained.text
     assert (tmp_path / "model.skops").exists()
@@ -522,9 +519,9 @@ def test_interrupted_send_asks_before_sending_again(site: Site, page: Any) -> No
     no = site.message("hn-0002")
     draft = next(d for d in no.drafts if d.kind == "hard_no")
     # as if the process died after the SMTP server took the mail, before the database knew
-    assert site.sends.move_draft(draft.id, ("pending",), "approved")
-    assert site.sends.start_sending(draft.id, "<interrupted.1@example.org>")
-    with site.store.session() as s:
+    assert site.store.drafts.move(draft.id, ("pending",), "approved")
+    assert site.store.drafts.start_sending(draft.id, "<interrupted.1@example.org>")
+    with site.store.db.session() as s:
         s.get(DraftRow, draft.id).updated_at = utcnow() - 2 * STALE_AFTER  # type: ignore[union-attr]
     page.goto(f"{site.url}/m/{no.id}")
     section = draft_section(page, "hard_no")
