@@ -2,42 +2,51 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+APT_PACKAGES := dovecot-imapd dovecot-lmtpd chromium
 
 .PHONY: run test check bench system-deps clean
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
 
-run: $(STAMP)
+# running needs only the package; the test tools come with `make test`
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)
 	$(VENV)/bin/gracemail serve
 
-# Debian packages the tests drive for real: Dovecot (IMAP, LMTP) and Chromium.
+# Debian packages the tests drive for real: Dovecot (IMAP, LMTP) and Chromium. A policy-rc.d
+# that refuses keeps the package from starting a system Dovecot; the tests run their own on
+# free ports, and nothing here stops a server it did not start.
 system-deps:
 	@command -v dovecot >/dev/null 2>&1 && test -x /usr/bin/chromium || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  POLICY=/usr/sbin/policy-rc.d; OURS=; \
+	  if [ ! -e $$POLICY ]; then printf '#!/bin/sh\nexit 101\n' | $$SUDO tee $$POLICY >/dev/null; \
+	    $$SUDO chmod 755 $$POLICY; OURS=1; fi; \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq dovecot-imapd dovecot-lmtpd chromium >/dev/null; }
-	@# the package starts a system Dovecot on 143/993; the tests run their own on free ports
-	@-pkill -x dovecot 2>/dev/null; true
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	  STATUS=$$?; [ -n "$$OURS" ] && $$SUDO rm -f $$POLICY; exit $$STATUS; }
 
-test: system-deps $(STAMP)
+check: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/hadolint Dockerfile
+
+test: system-deps check
 	$(PY) -m pytest -q
 
-check: $(STAMP)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy
-	$(VENV)/bin/hadolint Dockerfile
-
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 
 clean:
