@@ -20,6 +20,7 @@ class Corpus:
     texts: list[str]
     labels: list[Label]
     langs: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # MailKind, or '' where not known
     digest: str = ""
 
 
@@ -46,8 +47,9 @@ def load_corpus(root: Path | None = None, extra: Iterable[tuple[bytes, Label]] =
     texts: list[str] = []
     labels: list[Label] = []
     langs: list[str] = []
+    kinds: list[str] = []
 
-    def add(raw: bytes, label: str, lang: str, name: str) -> None:
+    def add(raw: bytes, label: str, lang: str, name: str, kind: str = "") -> None:
         if not is_label(label):
             raise ValueError(f"{name}: unknown label {label!r}")
         digest.update(label.encode() + b"\0" + raw + b"\0")
@@ -58,6 +60,7 @@ def load_corpus(root: Path | None = None, extra: Iterable[tuple[bytes, Label]] =
         texts.append(msg.features_text)
         labels.append(label)  # checked by is_label above
         langs.append(lang)
+        kinds.append(kind if label == "other" else "outcome")
 
     with (root / "labels.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
@@ -66,10 +69,11 @@ def load_corpus(root: Path | None = None, extra: Iterable[tuple[bytes, Label]] =
                 row["label"],
                 row["lang"],
                 row["file"],
+                row.get("kind", ""),
             )
     for i, (raw, label) in enumerate(extra):
         add(raw, label, "", f"correction {i}")
-    return Corpus(texts=texts, labels=labels, langs=langs, digest=digest.hexdigest())
+    return Corpus(texts=texts, labels=labels, langs=langs, kinds=kinds, digest=digest.hexdigest())
 
 
 def corpus_digest(root: Path | None = None, extra: Iterable[tuple[bytes, Label]] = ()) -> str:

@@ -20,7 +20,7 @@ _NEGATORS = frozenset(
     " dessverre ei valitettavasti bohužel".split()
 )
 # Raise when the features or the pipeline's shape change: saved models of another version retrain.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 _SCOPE = 5  # how many words a negation reaches; ends early at punctuation
 
 
@@ -44,10 +44,12 @@ def normalize_text(text: str) -> str:
     return " ".join(out)
 
 
-def build_pipeline(c: float = 1.0) -> Pipeline:
+def build_pipeline(c: float = 10.0) -> Pipeline:
     """Return an untrained pipeline: hashed word n-grams, TF-IDF, calibrated linear SVM.
 
     Character n-grams were tried and dropped: slower by 5x and no better in cross-validation.
+    C=10 beat 0.3, 1 and 3 in cross-validation on the inbox-shaped corpus (fewer acknowledgements
+    drafted, more rejections found); 30 was no better.
     """
     words = HashingVectorizer(
         preprocessor=normalize_text,

@@ -9,7 +9,7 @@ from typing import cast
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from classifier.labels import ACTIONABLE, Label
+from classifier.labels import ACTIONABLE, Label, MailKind
 from classifier.language import detect_language
 from classifier.parse import Message
 from classifier.scorer import LinearScorer
@@ -46,21 +46,46 @@ class Prediction:
     confidence: float
     slots: Slots
     language: str
+    kind: MailKind = "outcome"
+
+
+def _scorer(pipeline: Pipeline | None) -> LinearScorer | None:
+    if pipeline is None:
+        return None
+    try:
+        return LinearScorer(pipeline)
+    except (AttributeError, KeyError, ValueError):  # another shape of pipeline: the slow path
+        return None
+
+
+def _proba(pipeline: Pipeline, scorer: LinearScorer | None, texts: list[str]) -> np.ndarray:
+    if scorer is not None:
+        return scorer.proba(texts)
+    out: np.ndarray = pipeline.predict_proba(texts)
+    return out
 
 
 @dataclass
 class Classifier:
-    """A fitted pipeline and the threshold below which an actionable label becomes `other`."""
+    """The label and kind pipelines, and the rule that turns their probabilities into a label.
+
+    An actionable label becomes `other` below threshold, or when the kind model gives the
+    message less than outcome_gate chance of being an outcome at all.
+    """
 
     pipeline: Pipeline
     threshold: float
+    kind_pipeline: Pipeline | None = None
+    outcome_gate: float = 0.0
     scorer: LinearScorer | None = field(init=False, repr=False)
+    kind_scorer: LinearScorer | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        try:
-            self.scorer = LinearScorer(self.pipeline)
-        except (AttributeError, KeyError, ValueError):  # another shape of pipeline: the slow path
-            self.scorer = None
+        self.scorer = _scorer(self.pipeline)
+        self.kind_scorer = _scorer(self.kind_pipeline)
+        self.classes = [str(c) for c in self.pipeline.classes_]
+        kinds = self.kind_pipeline.classes_ if self.kind_pipeline is not None else []
+        self.kinds = [cast(MailKind, str(k)) for k in kinds]
 
     def predict(self, msg: Message) -> Prediction:
         """Return the label, confidence, slots and language of one message."""
@@ -71,28 +96,48 @@ class Classifier:
         if not messages:
             return []
         texts = [m.features_text for m in messages]
-        if self.scorer is not None:
-            probabilities, classes = self.scorer.proba(texts), self.scorer.classes
-        else:
-            probabilities = self.pipeline.predict_proba(texts)
-            classes = [str(c) for c in self.pipeline.classes_]
+        probabilities, kind_probabilities = self.probabilities(texts)
+        if kind_probabilities is None:
+            return [
+                self._decide(msg, row, "outcome", 1.0)
+                for msg, row in zip(messages, probabilities, strict=True)
+            ]
+        outcome = self.kinds.index("outcome")
         return [
-            self._decide(msg, row, classes)
-            for msg, row in zip(messages, probabilities, strict=True)
+            self._decide(msg, row, self.kinds[int(k.argmax())], float(k[outcome]))
+            for msg, row, k in zip(messages, probabilities, kind_probabilities, strict=True)
         ]
 
-    def _decide(self, msg: Message, row: np.ndarray, classes: list[str]) -> Prediction:
+    def probabilities(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Return the label probabilities of texts, and the kind probabilities when there is a kind model."""
+        if self.kind_pipeline is None:
+            return _proba(self.pipeline, self.scorer, texts), None
+        if self.scorer and self.kind_scorer and self.scorer.hashes_like(self.kind_scorer):
+            counts = self.scorer.counts(texts)  # hashing is most of the cost: do it once
+            return self.scorer.proba_of(counts), self.kind_scorer.proba_of(counts)
+        return (
+            _proba(self.pipeline, self.scorer, texts),
+            _proba(self.kind_pipeline, self.kind_scorer, texts),
+        )
+
+    def _decide(
+        self, msg: Message, row: np.ndarray, kind: MailKind, p_outcome: float
+    ) -> Prediction:
+        classes = self.classes
         order = np.argsort(row)[::-1]
         label = cast(Label, classes[int(order[0])])  # classes_ are the four labels
         confidence = float(row[order[0]])
         if label == "offer" and _negated_offer(f"{msg.subject}\n{msg.new_text}"):
             label = "hard_no" if classes[int(order[1])] == "hard_no" else "other"
             confidence = float(row[classes.index(label)])
-        if label in ACTIONABLE and confidence < self.threshold:
+        if label in ACTIONABLE and (confidence < self.threshold or p_outcome < self.outcome_gate):
             label, confidence = "other", 1.0 - confidence
+        if label in ACTIONABLE:
+            kind = "outcome"
         return Prediction(
             label=label,
             confidence=round(confidence, 4),
             slots=extract_slots(msg) if label in ACTIONABLE else Slots(),
             language=detect_language(msg.new_text),
+            kind=kind,
         )

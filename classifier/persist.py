@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import sklearn
 import skops.io as sio
@@ -22,11 +23,33 @@ _TRUSTED = {
 def save_classifier(classifier: Classifier, path: Path, meta: dict[str, object]) -> None:
     """Write the model with skops and its metadata beside it as JSON."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    sio.dump(classifier.pipeline, tmp)
-    tmp.replace(path)  # a reader never sees half a model
-    meta = {**meta, "threshold": classifier.threshold}
+    if classifier.kind_pipeline is not None:
+        _dump(classifier.kind_pipeline, kind_path(path))
+    _dump(classifier.pipeline, path)  # last: the label model's file says the pair is complete
+    meta = {
+        **meta,
+        "threshold": classifier.threshold,
+        "outcome_gate": classifier.outcome_gate,
+    }
     path.with_suffix(".json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+
+def kind_path(path: Path) -> Path:
+    """Return where the kind model beside the label model at path lives."""
+    return path.with_suffix(".kind.skops")
+
+
+def _dump(pipeline: object, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    sio.dump(pipeline, tmp)
+    tmp.replace(path)  # a reader never sees half a model
+
+
+def _load(path: Path) -> Any:
+    untrusted = set(sio.get_untrusted_types(file=path))
+    if untrusted - _TRUSTED:
+        raise ValueError(f"{path}: model file names untrusted types {sorted(untrusted - _TRUSTED)}")
+    return sio.load(path, trusted=sorted(untrusted))
 
 
 def read_meta(path: Path) -> dict[str, object]:
@@ -40,12 +63,12 @@ def read_meta(path: Path) -> dict[str, object]:
 
 def load_classifier(path: Path) -> Classifier:
     """Load a saved model; raises ValueError when the file names code we do not trust."""
-    untrusted = set(sio.get_untrusted_types(file=path))
-    if untrusted - _TRUSTED:
-        raise ValueError(f"{path}: model file names untrusted types {sorted(untrusted - _TRUSTED)}")
-    pipeline = sio.load(path, trusted=sorted(untrusted))
+    meta = read_meta(path)
     return Classifier(
-        pipeline=pipeline, threshold=float(str(read_meta(path).get("threshold", 0.5)))
+        pipeline=_load(path),
+        threshold=float(str(meta.get("threshold", 0.5))),
+        kind_pipeline=_load(kind_path(path)) if kind_path(path).exists() else None,
+        outcome_gate=float(str(meta.get("outcome_gate", 0.0))),
     )
 
 

@@ -42,6 +42,10 @@ class LinearScorer:
         self.a = np.array([c.a_ for c in calibrated.calibrators], dtype=float)
         self.b = np.array([c.b_ for c in calibrated.calibrators], dtype=float)
 
+    def hashes_like(self, other: LinearScorer) -> bool:
+        """Return True when other hashes texts exactly as this scorer does, so counts can be shared."""
+        return bool(self.words.get_params() == other.words.get_params())
+
     def counts(self, texts: list[str]) -> sp.csr_matrix:
         """Return the hashed n-gram counts of texts, as `HashingVectorizer.transform` does."""
         if _hash_rows is None:
@@ -55,13 +59,18 @@ class LinearScorer:
 
     def decisions(self, texts: list[str]) -> np.ndarray:
         """Return the SVM's decision values, a row per text, one column per class."""
-        counts = self.counts(texts)
-        rows = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))
+        return self.decisions_of(self.counts(texts))
+
+    def decisions_of(self, counts: sp.csr_matrix) -> np.ndarray:
+        """Return the decision values of hashed counts from `counts` (which it leaves unchanged)."""
+        n = counts.shape[0]
+        counts = counts.copy()
+        rows = np.repeat(np.arange(n), np.diff(counts.indptr))
         x = counts.data
         if self.sublinear:
             x = np.log(x) + 1.0
         x = x * self.idf[counts.indices]
-        norms = np.sqrt(np.bincount(rows, weights=x * x, minlength=len(texts)))
+        norms = np.sqrt(np.bincount(rows, weights=x * x, minlength=n))
         norms[norms == 0] = 1.0
         counts.data = x / norms[rows]
         scores: np.ndarray = counts @ self.weights + self.intercept
@@ -71,7 +80,11 @@ class LinearScorer:
         """Return calibrated class probabilities, a row per text, columns in `classes` order."""
         if not texts:
             return np.empty((0, len(self.classes)))
-        p = expit(-(self.a * self.decisions(texts) + self.b))
+        return self.proba_of(self.counts(texts))
+
+    def proba_of(self, counts: sp.csr_matrix) -> np.ndarray:
+        """Return calibrated class probabilities of hashed counts from `counts`."""
+        p = expit(-(self.a * self.decisions_of(counts) + self.b))
         total = p.sum(axis=1, keepdims=True)
         out: np.ndarray = np.divide(
             p, total, out=np.full_like(p, 1.0 / len(self.classes)), where=total != 0

@@ -1,136 +1,65 @@
-"""Fit the pipeline on a corpus, cross-validate it, and pick the threshold that keeps `other` safe."""
+"""Fit the label and kind pipelines on a corpus, cross-validate them, and save the model."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 import sklearn
-from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 
 from classifier.corpus import Corpus, corpus_digest, load_corpus
+from classifier.evaluate import EvalReport, apply_rule, choose_rule, report
 from classifier.features import PIPELINE_VERSION, build_pipeline
-from classifier.labels import ACTIONABLE, LABELS, Label
+from classifier.labels import Label
 from classifier.model import Classifier
 from classifier.persist import is_fresh, load_classifier, save_classifier
 
-TARGET_ACTIONABLE_PRECISION = 0.98  # a draft shown for a newsletter costs more than a missed one
-
-
-@dataclass(frozen=True)
-class EvalReport:
-    """Cross-validated figures: macro-F1, per-label precision/recall, confusion matrix."""
-
-    macro_f1: float
-    actionable_precision: float
-    per_label: dict[str, tuple[float, float]]
-    confusion: list[list[int]]
-    threshold: float
-    n_messages: int
-    by_language: dict[str, tuple[int, float]] = field(default_factory=dict)  # lang: (n, accuracy)
-
-    def format(self) -> str:
-        """Return the report as the text `gracemail eval` prints."""
-        lines = [
-            f"messages: {self.n_messages}   threshold: {self.threshold:.2f}",
-            f"macro-F1: {self.macro_f1:.3f}   actionable precision: {self.actionable_precision:.3f}",
-            "label      precision  recall",
-        ]
-        for label, (p, r) in self.per_label.items():
-            lines.append(f"{label:<10} {p:9.3f}  {r:6.3f}")
-        lines.append("confusion (rows true, columns predicted): " + " ".join(LABELS))
-        for label, row in zip(LABELS, self.confusion, strict=True):
-            lines.append(f"{label:<10} " + " ".join(f"{n:7d}" for n in row))
-        if self.by_language:
-            lines.append(
-                "accuracy by language: "
-                + ", ".join(
-                    f"{lang} {acc:.2f} ({n})" for lang, (n, acc) in self.by_language.items()
-                )
-            )
-        return "\n".join(lines)
-
-
-def apply_threshold(
-    probabilities: np.ndarray, classes: Sequence[str], threshold: float
-) -> list[Label]:
-    """Return labels from probabilities, demoting unsure actionable ones to `other`."""
-    out: list[Label] = []
-    for row in probabilities:
-        i = int(np.argmax(row))
-        label = cast(Label, classes[i])  # the classes are the labels
-        out.append(label if label not in ACTIONABLE or row[i] >= threshold else "other")
-    return out
-
-
-def actionable_precision(truth: list[Label], predicted: list[Label]) -> float:
-    """Return the share of messages predicted actionable whose true label is actionable."""
-    marked = [t for t, p in zip(truth, predicted, strict=True) if p in ACTIONABLE]
-    return sum(t in ACTIONABLE for t in marked) / len(marked) if marked else 1.0
-
-
-def choose_threshold(
-    probabilities: np.ndarray, classes: Sequence[str], truth: list[Label]
-) -> float:
-    """Return the threshold with the best macro-F1 among those meeting the precision target."""
-    best, best_f1 = 0.95, -1.0
-    for threshold in np.arange(0.30, 0.96, 0.01):
-        predicted = apply_threshold(probabilities, classes, float(threshold))
-        if actionable_precision(truth, predicted) < TARGET_ACTIONABLE_PRECISION:
-            continue
-        f1 = float(f1_score(truth, predicted, labels=list(LABELS), average="macro"))
-        if f1 > best_f1 + 1e-9:
-            best, best_f1 = round(float(threshold), 2), f1
-    return best
-
-
-def report(
-    truth: list[Label], predicted: list[Label], threshold: float, langs: Sequence[str] = ()
-) -> EvalReport:
-    """Return the figures for predictions against the truth (and per language, when given)."""
-    hits: dict[str, list[bool]] = {}
-    for lang, t, p in zip(langs or [""] * len(truth), truth, predicted, strict=True):
-        if lang:
-            hits.setdefault(lang, []).append(t == p)
-    by_language = {
-        lang: (len(h), sum(h) / len(h))
-        for lang, h in sorted(hits.items(), key=lambda x: -len(x[1]))
-    }
-    p, r, _, _ = precision_recall_fscore_support(
-        truth, predicted, labels=list(LABELS), zero_division=0
-    )
-    return EvalReport(
-        macro_f1=float(f1_score(truth, predicted, labels=list(LABELS), average="macro")),
-        actionable_precision=actionable_precision(truth, predicted),
-        per_label={lab: (float(p[i]), float(r[i])) for i, lab in enumerate(LABELS)},
-        confusion=confusion_matrix(truth, predicted, labels=list(LABELS)).tolist(),
-        threshold=threshold,
-        n_messages=len(truth),
-        by_language=by_language,
-    )
-
 
 def cross_validate(corpus: Corpus, folds: int = 5, seed: int = 0) -> EvalReport:
-    """Return stratified k-fold figures; the threshold is chosen on the out-of-fold scores."""
+    """Return stratified k-fold figures; the rule is chosen on the out-of-fold scores."""
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     probabilities = cross_val_predict(
         build_pipeline(), corpus.texts, corpus.labels, cv=cv, method="predict_proba"
     )
+    known = [i for i, k in enumerate(corpus.kinds) if k]
+    kind_probabilities = cross_val_predict(
+        build_pipeline(),
+        [corpus.texts[i] for i in known],
+        [corpus.kinds[i] for i in known],
+        cv=StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed),
+        method="predict_proba",
+    )
+    kinds = sorted({corpus.kinds[i] for i in known})
+    p_outcome = np.ones(len(corpus.texts))  # a message of unknown kind is not held back
+    predicted_kinds = [""] * len(corpus.texts)
+    for i, row in zip(known, kind_probabilities, strict=True):
+        p_outcome[i] = row[kinds.index("outcome")]
+        predicted_kinds[i] = kinds[int(row.argmax())]
     classes = sorted(set(corpus.labels))
-    threshold = choose_threshold(probabilities, classes, corpus.labels)
-    predicted = apply_threshold(probabilities, classes, threshold)
-    return report(corpus.labels, predicted, threshold, corpus.langs)
+    threshold, gate = choose_rule(probabilities, classes, corpus.labels, corpus.kinds, p_outcome)
+    predicted = apply_rule(probabilities, classes, threshold, p_outcome, gate)
+    predicted_kinds = [
+        "outcome" if label != "other" else kind
+        for label, kind in zip(predicted, predicted_kinds, strict=True)
+    ]
+    return report(
+        corpus.labels, predicted, threshold, gate, corpus.langs, corpus.kinds, predicted_kinds
+    )
 
 
 def fit(corpus: Corpus) -> Pipeline:
-    """Return the pipeline fitted on the whole corpus."""
+    """Return the label pipeline fitted on the whole corpus."""
     return build_pipeline().fit(corpus.texts, corpus.labels)
+
+
+def fit_kinds(corpus: Corpus) -> Pipeline:
+    """Return the kind pipeline fitted on the messages whose kind is known."""
+    known = [i for i, k in enumerate(corpus.kinds) if k]
+    return build_pipeline().fit([corpus.texts[i] for i in known], [corpus.kinds[i] for i in known])
 
 
 def train_classifier(
@@ -148,7 +77,10 @@ def train_classifier(
     evaluation = cross_validate(corpus) if evaluate else None
     progress("fitting the final model")
     classifier = Classifier(
-        pipeline=fit(corpus), threshold=evaluation.threshold if evaluation else 0.5
+        pipeline=fit(corpus),
+        threshold=evaluation.threshold if evaluation else 0.5,
+        kind_pipeline=fit_kinds(corpus),
+        outcome_gate=evaluation.gate if evaluation else 0.0,
     )
     meta: dict[str, object] = {
         "corpus_hash": corpus.digest,
@@ -159,6 +91,8 @@ def train_classifier(
         "train_seconds": round(time.perf_counter() - started, 1),
     }
     if evaluation:
+        meta["cv_drafts_per_100"] = round(evaluation.drafts_per_100, 2)
+        meta["cv_rejection_recall"] = round(evaluation.rejection_recall, 4)
         meta["cv_macro_f1"] = round(evaluation.macro_f1, 4)
         meta["cv_actionable_precision"] = round(evaluation.actionable_precision, 4)
     save_classifier(classifier, path, meta)

@@ -9,6 +9,7 @@ Run: python scripts/build_corpus.py  (needs PyYAML)
 from __future__ import annotations
 
 import csv
+import fcntl
 import hashlib
 import html
 import random
@@ -168,6 +169,15 @@ def render(entry: dict[str, str], rng: random.Random) -> bytes:
 
 def main() -> int:
     """Render every entry; return 1 when ids repeat or labels are unknown."""
+    with (ROOT / "data" / "corpus" / ".build.lock").open("w") as lock:
+        fcntl.flock(
+            lock, fcntl.LOCK_EX
+        )  # two writers building at once would delete each other's files
+        return build()
+
+
+def build() -> int:
+    """Render every entry into messages/ and labels.csv."""
     email_charset.add_charset("utf-8", email_charset.QP, email_charset.QP, "utf-8")
     entries: list[dict[str, str]] = []
     for path in sorted(SRC.glob("*.yaml")):

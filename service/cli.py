@@ -70,7 +70,8 @@ def classify(
                 typer.echo(json.dumps({"path": str(path), **row}, ensure_ascii=False))
             else:
                 typer.echo(
-                    f"{p.label:<8} {p.confidence:.2f}  {path}  {p.slots.company} {p.slots.role}".rstrip()
+                    f"{p.label:<8} {p.kind:<16} {p.confidence:.2f}  {path}  "
+                    f"{p.slots.company} {p.slots.role}".rstrip()
                 )
         batch.clear()
 
@@ -106,7 +107,7 @@ def draft(
         out = Drafts.model_validate(result).model_dump(mode="json")
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"label: {result.label} ({result.confidence:.2f})")
+    typer.echo(f"label: {result.label} ({result.confidence:.2f}), kind: {result.kind}")
     for d in result.drafts:
         typer.echo(f"\n--- {d.kind} ---\nTo: {d.to or '(none)'}\nSubject: {d.subject}")
         if d.note:

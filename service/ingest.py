@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from classifier.labels import Label
+from classifier.labels import Label, MailKind
 from classifier.model import Classifier, Prediction
 from classifier.parse import Message, ParseError, parse_message
 from classifier.slots import Slots
@@ -31,6 +31,7 @@ class Outcome:
 
     message_id: str
     label: Label = "other"
+    kind: MailKind | None = None  # None where the message was not classified now
     confidence: float = 0.0
     slots: Slots = field(default_factory=Slots)
     language: str = "en"
@@ -84,6 +85,7 @@ class Ingest:
         return Outcome(
             message_id=msg.message_id,
             label=prediction.label,
+            kind=prediction.kind,
             confidence=prediction.confidence,
             slots=prediction.slots,
             language=prediction.language,

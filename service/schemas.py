@@ -15,6 +15,7 @@ class Classification(BaseModel):
 
     message_id: str
     label: str
+    kind: str
     confidence: float
     contact_name: str
     company: str
@@ -51,5 +52,6 @@ class Drafts(BaseModel):
 
     message_id: str
     label: str
+    kind: str | None
     confidence: float
     drafts: list[DraftOut]

@@ -23,6 +23,7 @@ _COLUMNS = frozenset(c.key for c in MessageRow.__table__.columns)
 def _prediction_fields(prediction: Prediction) -> dict[str, Any]:
     return {
         "label": prediction.label,
+        "kind": prediction.kind,
         "confidence": prediction.confidence,
         "language": prediction.language,
         **asdict(prediction.slots),

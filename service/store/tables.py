@@ -31,6 +31,7 @@ class MessageRow(Base):
     html: Mapped[str] = mapped_column(Text, default="")
     raw: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     label: Mapped[str] = mapped_column(String(16), default="other", index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="")  # MailKind; '' when not known
     confidence: Mapped[float] = mapped_column(default=0.0)
     contact_name: Mapped[str] = mapped_column(Text, default="")
     company: Mapped[str] = mapped_column(Text, default="")

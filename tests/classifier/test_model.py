@@ -141,3 +141,46 @@ def test_fast_scorer_gives_the_pipelines_probabilities(
     one_at_a_time = [classifier.scorer.proba([text])[0] for text in texts]
     assert abs(one_at_a_time - expected).max() < 1e-9
     assert classifier.scorer.classes == [str(c) for c in classifier.pipeline.classes_]
+
+
+def test_kind_model_shares_the_hashing_and_gives_its_pipelines_probabilities(
+    classifier: Classifier,
+) -> None:
+    from classifier.parse import parse_message
+
+    assert classifier.kind_pipeline is not None and classifier.kind_scorer is not None
+    texts = [parse_message(p.read_bytes()).features_text for p in sorted(HOLDOUT.glob("*.eml"))]
+    labels, kinds = classifier.probabilities(texts)
+    assert kinds is not None
+    assert abs(labels - classifier.pipeline.predict_proba(texts)).max() < 1e-9
+    assert abs(kinds - classifier.kind_pipeline.predict_proba(texts)).max() < 1e-9
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "Your application has been received",
+            "Thank you for applying for the Data Analyst role at Acme. We have received your "
+            "application and our team will review it. If your skills match, we will be in touch.",
+            "acknowledgement",
+        ),
+        (
+            "Interview invitation - Data Analyst",
+            "We would like to invite you to a first interview for the Data Analyst role. Please "
+            "pick a time slot that suits you using the link below.",
+            "interview",
+        ),
+        (
+            "Your online assessment",
+            "As the next step, please complete the online coding assessment within 5 days. "
+            "The test takes about 60 minutes.",
+            "assessment",
+        ),
+    ],
+)
+def test_other_mail_gets_its_kind(
+    classifier: Classifier, subject: str, body: str, kind: str
+) -> None:
+    prediction = classifier.predict(message_from_fields("careers@acme.example", subject, body))
+    assert (prediction.label, prediction.kind) == ("other", kind)
