@@ -18,6 +18,7 @@ from service.schemas import Classification, Drafts
 
 if TYPE_CHECKING:
     from service.mail.poller import Poller
+    from service.sender import Sender
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 BATCH = 256
@@ -205,7 +206,8 @@ def serve(
             except ValueError as exc:
                 typer.echo(f"gracemail: {exc}", err=True)
     if new_token or not auth.has_api_token():
-        typer.echo(f"gracemail: REST API token (shown once): {auth.new_api_token()}", err=True)
+        _announce_token(auth.new_api_token(), settings)
+    _settle_interrupted(app_.state.sender)
     if demo or not settings.imap_host:
         count = load_demo(app_.state.ingest)
         typer.echo(
@@ -234,6 +236,34 @@ def serve(
     )
 
 
+def _announce_token(token: str, settings: Settings) -> None:
+    """Show a new API token on the terminal, else write it to a 0600 file and print its path.
+
+    stderr is often a service log: the token goes there only when a person is looking at it.
+    """
+    import os
+    import sys
+
+    if sys.stderr.isatty():
+        typer.echo(f"gracemail: REST API token (shown once): {token}", err=True)
+        return
+    path = settings.token_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        os.fchmod(fd, 0o600)  # an older file keeps its mode through O_CREAT: set it again
+        out.write(token + "\n")
+    typer.echo(f"gracemail: new REST API token written to {path} (mode 0600)", err=True)
+
+
+def _settle_interrupted(sender: Sender) -> None:
+    """Settle the sends a crash left in doubt, before anything else runs, and say what came of them."""
+    for result in sender.settle_interrupted():
+        typer.echo(
+            f"gracemail: draft {result.draft_id}: {result.status} ({result.detail})", err=True
+        )
+
+
 def _run_poller(poller: Poller) -> None:
     from service.mail.imap import CredentialsError
 
@@ -253,6 +283,7 @@ def poll(
     import threading
 
     from service.mail.poller import CredentialsError, Poller, print_progress
+    from service.sender import Sender
     from service.store import Store
 
     settings = _settings()
@@ -263,6 +294,7 @@ def poll(
         raise typer.Exit(2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     store = Store(settings.resolved_database_url)
+    _settle_interrupted(Sender(settings, store.drafts))
     ingest = Ingest(_classifier(settings), settings.profile.to_profile(), store)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

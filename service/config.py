@@ -98,6 +98,8 @@ class Settings(BaseSettings):
     smtp_oauth2_token: SecretStr = SecretStr("")
     smtp_tls: TlsMode = "starttls"
     smtp_tls_verify: bool = True
+    # seconds each SMTP step may take; past DATA, a timeout leaves the send `unknown`
+    smtp_timeout: float = Field(default=30.0, gt=0, le=600)
 
     web_host: str = "127.0.0.1"
     web_port: int = 8000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -15,8 +16,8 @@ from classifier.corpus import corpus_dir
 from service.config import Settings
 from service.followups import due_followups
 from service.ingest import Ingest
-from service.sender import STALE_AFTER, Sender
-from service.store import DraftRow, Drafts, MessageRow, Store, utcnow
+from service.sender import Sender
+from service.store import DraftRow, Drafts, MessageRow, Store
 from tests.servers import Dovecot
 from tests.smtp import Authenticator, KeepHandler, SmtpServer, self_signed_context
 
@@ -228,6 +229,11 @@ def test_draft_without_recipient_is_not_sendable(
     assert smtp.messages == []
 
 
+def dead_process_token() -> str:
+    """Return the claim of a process that is gone, as a crash leaves it."""
+    return f"{socket.gethostname()}:{2**22 + 1}:1"  # above Linux's largest pid_max: no such pid
+
+
 def test_interrupted_send_is_not_repeated_unless_asked(
     ingest: Ingest, store: Store, sends: Drafts, smtp: SmtpServer
 ) -> None:
@@ -236,13 +242,17 @@ def test_interrupted_send_is_not_repeated_unless_asked(
     sender = Sender(make_settings(smtp.port), sends)
     # a crash after SMTP accepted the mail and before the database heard of it
     assert store.drafts.move(draft.id, ("pending",), "approved")
-    assert store.drafts.start_sending(draft.id, "<crashed.1@example.org>")
+    assert store.drafts.start_sending(draft.id, "<crashed.1@example.org>", dead_process_token())
+    store.drafts.mark_data(draft.id)
 
     assert sender.send(draft.id).status == "busy"
-    assert sender.send_again(draft.id).status == "busy"  # not stale yet: maybe still running
-    with store.db.session() as s:
-        s.get(DraftRow, draft.id).updated_at = utcnow() - STALE_AFTER * 2  # type: ignore[union-attr]
-    result = sender.send_again(draft.id)
+    assert sender.send_again(draft.id, confirmed=True).status == "busy"  # still `sending`
+    [settled] = sender.settle_interrupted()  # the next start: no IMAP, so it stays in doubt
+    assert settled.status == "unknown"
+    assert sender.send(draft.id).status == "busy"
+    assert sender.send_again(draft.id, confirmed=False).status == "refused"
+    assert smtp.messages == []
+    result = sender.send_again(draft.id, confirmed=True)
 
     assert result.status == "sent"
     [got] = smtp.messages

@@ -6,6 +6,7 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Iterable
 from datetime import date
 
 import imapclient
@@ -132,6 +133,20 @@ class Imap:
         finally:
             self.client.idle_done()
 
+    def find_message(self, message_id: str, folders: Iterable[str]) -> str | None:
+        """Return the first of folders that holds a message with this Message-ID, or None."""
+        for folder in folders:
+            if not self.client.folder_exists(folder):
+                continue
+            self.client.select_folder(folder, readonly=True)
+            if self.client.search(["HEADER", "Message-ID", message_id]):
+                return folder
+        return None
+
+    def sent_folder(self) -> str:
+        """Return the SPECIAL-USE \\Sent folder, else 'Sent'."""
+        return str(self.client.find_special_folder(SENT) or "Sent")
+
     # --- writing ----------------------------------------------------------------------------
 
     def apply_labels(self, by_label: dict[Label, list[int]]) -> None:
@@ -169,6 +184,20 @@ class Imap:
     def append_drafts(self, raws: list[bytes]) -> str:
         """Put messages in the \\Drafts folder, flagged as drafts; return the folder."""
         return self.append_special(DRAFTS, "Drafts", raws, imapclient.DRAFT)
+
+
+def find_sent(settings: Settings, message_id: str) -> str | None:
+    """Return where the mailbox holds message_id, over a connection of its own; None if nowhere.
+
+    The \\Sent folder comes first: many providers file submitted mail there themselves, and
+    gracemail files its own copy after a send. The watched folders come next: a copy lands
+    there when the user is among the recipients.
+    """
+    imap = Imap(settings)
+    try:
+        return imap.find_message(message_id, dict.fromkeys([imap.sent_folder(), *settings.folders]))
+    finally:
+        imap.close()
 
 
 def append_sent(settings: Settings, raw: bytes) -> str:

@@ -2,34 +2,67 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, NamedTuple, cast, get_args
 
 from sqlalchemy import CursorResult, Result, func, select, update
+from sqlalchemy.orm import Session
 
 from drafts.kinds import REPLY_KINDS
 from service.store.db import Database, utcnow
-from service.store.tables import CorrectionRow, DraftRow, MessageRow
+from service.store.tables import CorrectionRow, DraftRow, DraftVersionRow, MessageRow
 
-DraftStatus = Literal["pending", "approved", "sending", "sent", "failed", "discarded"]
+DraftStatus = Literal["pending", "approved", "sending", "sent", "failed", "unknown", "discarded"]
 DRAFT_STATUSES: tuple[DraftStatus, ...] = get_args(DraftStatus)
-# The only moves a draft may make. approved→sending→sent is one send; sending→approved is a
-# retry of a send that a crash interrupted.
+# The only moves a draft may make. approved→sending→sent is one send. `failed` means the mail
+# surely did not go out (the SMTP conversation broke before the message was handed over);
+# `unknown` means it may have (the connection broke after DATA). Only the user, or a copy found
+# over IMAP, settles `unknown`: unknown→approved is a resend the user confirmed.
 MOVES: dict[DraftStatus, frozenset[DraftStatus]] = {
     "pending": frozenset({"approved", "discarded"}),
     "failed": frozenset({"approved", "discarded"}),
     "approved": frozenset({"sending", "failed"}),
-    "sending": frozenset({"sent", "failed", "approved"}),
+    "sending": frozenset({"sent", "failed", "unknown"}),
+    "unknown": frozenset({"sent", "approved"}),
     "sent": frozenset(),
     "discarded": frozenset(),
 }
-EDITABLE: tuple[DraftStatus, ...] = ("pending", "failed")  # not yet on its way
-WAITING: tuple[DraftStatus, ...] = ("pending", "failed", "sending")  # the user still has to act
+EDITABLE: tuple[DraftStatus, ...] = ("pending", "failed")  # surely not out: may be edited, sent
+IN_DOUBT: tuple[DraftStatus, ...] = ("sending", "unknown")  # may be out: never sent blindly
+WAITING: tuple[DraftStatus, ...] = (*EDITABLE, *IN_DOUBT)  # the user still has to act
+VersionReason = Literal["edit", "conflict", "redraft"]
+SaveOutcome = Literal["saved", "unchanged", "stale", "locked", "missing"]
+
+
+class Text(NamedTuple):
+    """What the user can edit in a draft."""
+
+    to: str
+    subject: str
+    body: str
+    followup_date: date | None
+
+    @classmethod
+    def of(cls, row: DraftRow | DraftVersionRow) -> Text:
+        """Return the editable text of a draft or of one of its earlier versions."""
+        return cls(row.to, row.subject, row.body, row.followup_date)
+
+
+class Saved(NamedTuple):
+    """What came of a save: the outcome and the draft as stored afterwards (None if missing)."""
+
+    outcome: SaveOutcome
+    draft: DraftRow | None
 
 
 def _changed_one(result: Result[Any]) -> bool:
     # an UPDATE's result is a CursorResult, which alone knows how many rows matched
     return cast(CursorResult[Any], result).rowcount == 1
+
+
+def _version_row(draft_pk: int, version: int, reason: VersionReason, text: Text) -> DraftVersionRow:
+    return DraftVersionRow(draft_pk=draft_pk, version=version, reason=reason, **text._asdict())
 
 
 def _check_moves(from_statuses: tuple[DraftStatus, ...], to_status: DraftStatus) -> None:
@@ -87,19 +120,79 @@ class Drafts:
                 _ = row.message
             return rows
 
+    def versions_of(self, draft_ids: Iterable[int]) -> dict[int, list[DraftVersionRow]]:
+        """Return the earlier versions of each draft, newest first."""
+        ids = list(draft_ids)
+        found: dict[int, list[DraftVersionRow]] = {i: [] for i in ids}
+        if not ids:
+            return found
+        with self.db.session() as s:
+            query = (
+                select(DraftVersionRow)
+                .where(DraftVersionRow.draft_pk.in_(ids))
+                .order_by(DraftVersionRow.id.desc())
+            )
+            for row in s.scalars(query):
+                found[row.draft_pk].append(row)
+        return found
+
+    def version(self, version_pk: int) -> DraftVersionRow | None:
+        """Return one earlier version, or None."""
+        with self.db.session() as s:
+            return s.get(DraftVersionRow, version_pk)
+
+    def in_doubt(self) -> list[DraftRow]:
+        """Return the drafts that may have gone out: `sending` or `unknown`, oldest first."""
+        with self.db.session() as s:
+            query = select(DraftRow).where(DraftRow.status.in_(IN_DOUBT)).order_by(DraftRow.id)
+            return list(s.scalars(query))
+
     # --- editing and moving -----------------------------------------------------------------
 
-    def save(
-        self, draft_id: int, to: str, subject: str, body: str, followup_date: date | None
-    ) -> bool:
-        """Save edits to a draft not yet on its way; return False when it is sent or sending."""
+    def save(self, draft_id: int, base_version: int, text: Text) -> Saved:
+        """Save edits made on top of base_version, keeping the text they replace as a version.
+
+        Text equal to the stored one is `unchanged`, whatever the version. A form from before
+        another save is `stale`: nothing is overwritten, and its text is kept as a `conflict`
+        version so it is never lost. A draft already on its way is `locked`.
+        """
         with self.db.session() as s:
+            # write first: SQLite cannot turn a read into a write once another save committed,
+            # and on PostgreSQL this locks the row until the save is done
+            s.execute(
+                update(DraftRow).where(DraftRow.id == draft_id).values(version=DraftRow.version)
+            )
+            row = s.get(DraftRow, draft_id)
+            if row is None:
+                return Saved("missing", None)
+            before = Text.of(row)
+            if before == text:
+                return Saved("unchanged", row)
+            if row.status not in EDITABLE:
+                return Saved("locked", row)
+            if row.version != base_version:
+                s.add(_version_row(draft_id, base_version, "conflict", text))
+                return Saved("stale", row)
+            # the version in the WHERE makes the loser of two concurrent saves `stale`
             result = s.execute(
                 update(DraftRow)
-                .where(DraftRow.id == draft_id, DraftRow.status.in_(EDITABLE))
-                .values(to=to, subject=subject, body=body, followup_date=followup_date)
+                .where(
+                    DraftRow.id == draft_id,
+                    DraftRow.version == base_version,
+                    DraftRow.status.in_(EDITABLE),
+                )
+                .values(**text._asdict(), version=base_version + 1)
             )
-            return _changed_one(result)
+            if _changed_one(result):
+                s.add(_version_row(draft_id, base_version, "edit", before))
+                outcome: SaveOutcome = "saved"
+            else:
+                s.add(_version_row(draft_id, base_version, "conflict", text))
+                outcome = "stale"
+        row = self.get(draft_id)
+        if outcome == "stale" and row is not None and row.status not in EDITABLE:
+            outcome = "locked"
+        return Saved(outcome, row)
 
     def discard(self, draft_id: int) -> bool:
         """Discard a draft not yet on its way; return False when it is sent or sending."""
@@ -122,22 +215,50 @@ class Drafts:
             )
             return _changed_one(result)
 
-    def start_sending(self, draft_id: int, message_id: str) -> bool:
-        """Record the Message-ID about to go out and mark the approved draft as sending."""
+    def start_sending(self, draft_id: int, message_id: str, claimed_by: str = "") -> bool:
+        """Record the Message-ID about to go out, and who sends it; mark the draft sending."""
         with self.db.session() as s:
             result = s.execute(
                 update(DraftRow)
                 .where(DraftRow.id == draft_id, DraftRow.status == "approved")
-                .values(status="sending", sent_message_id=message_id, error="")
+                .values(
+                    status="sending",
+                    sent_message_id=message_id,
+                    error="",
+                    claimed_by=claimed_by,
+                    data_at=None,
+                )
             )
             return _changed_one(result)
 
-    def finish_sent(self, draft_id: int, note: str = "") -> None:
-        """Mark a sending draft sent; the other replies to the same message are then discarded."""
+    def mark_data(self, draft_id: int) -> None:
+        """Record that the message is about to be handed over (DATA): from now on it may be out."""
+        with self.db.session() as s:
+            s.execute(
+                update(DraftRow)
+                .where(DraftRow.id == draft_id, DraftRow.status == "sending")
+                .values(data_at=utcnow())
+            )
+
+    def finish_unknown(self, draft_id: int, error: str) -> bool:
+        """Mark a sending draft `unknown`: it may have gone out; return whether it moved."""
+        with self.db.session() as s:
+            result = s.execute(
+                update(DraftRow)
+                .where(DraftRow.id == draft_id, DraftRow.status == "sending")
+                .values(status="unknown", error=error[:2000])
+            )
+            return _changed_one(result)
+
+    def finish_sent(self, draft_id: int, note: str = "") -> bool:
+        """Mark a sending or unknown draft sent, discarding the other replies to its message.
+
+        Returns whether it moved.
+        """
         with self.db.session() as s:
             draft = s.get(DraftRow, draft_id)
-            if draft is None or draft.status != "sending":
-                return
+            if draft is None or draft.status not in IN_DOUBT:
+                return False
             draft.status, draft.sent_at, draft.error = "sent", utcnow(), note
             if draft.kind in REPLY_KINDS:
                 s.execute(
@@ -150,6 +271,7 @@ class Drafts:
                     )
                     .values(status="discarded")
                 )
+            return True
 
     def finish_failed(self, draft_id: int, error: str) -> None:
         """Mark a sending or approved draft failed with the reason, ready for a retry."""
@@ -174,7 +296,11 @@ class Drafts:
             return draft
 
     def relabel(self, message_pk: int, new_label: str, drafts: list[DraftRow]) -> None:
-        """Change a message's label, record the correction, and replace its unsent drafts."""
+        """Change a message's label, record the correction, and replace its unsent drafts.
+
+        A replaced draft the user had edited lives on as an earlier version of the new draft
+        of its kind (else of the first new draft), so the page can restore it.
+        """
         with self.db.session() as s:
             msg = s.get(MessageRow, message_pk)
             if msg is None:
@@ -182,18 +308,46 @@ class Drafts:
             if msg.label != new_label:
                 s.add(CorrectionRow(message_pk=msg.id, old_label=msg.label, new_label=new_label))
             msg.label = new_label
-            s.execute(
-                update(DraftRow)
-                .where(
-                    DraftRow.message_pk == msg.id,
-                    DraftRow.kind != "followup",
-                    DraftRow.status.in_(EDITABLE),
+            replaced = list(
+                s.scalars(
+                    select(DraftRow).where(
+                        DraftRow.message_pk == msg.id,
+                        DraftRow.kind != "followup",
+                        DraftRow.status.in_(EDITABLE),
+                    )
                 )
-                .values(status="discarded")
             )
+            for old in replaced:
+                old.status = "discarded"
             for d in drafts:
                 d.message_pk = msg.id
                 s.add(d)
+            s.flush()  # the new drafts get their ids
+            self._carry_edits(s, replaced, drafts)
+
+    def _carry_edits(self, s: Session, replaced: list[DraftRow], drafts: list[DraftRow]) -> None:
+        # a saved edit (version > 1) is the user's; so are edits carried by earlier re-drafts
+        by_kind = {d.kind: d for d in reversed(drafts)}
+        carried = s.scalars(
+            select(DraftVersionRow)
+            .where(
+                DraftVersionRow.draft_pk.in_([o.id for o in replaced]),
+                DraftVersionRow.reason == "redraft",
+            )
+            .order_by(DraftVersionRow.id)
+        )
+        earlier: dict[int, list[tuple[int, Text]]] = {}
+        for v in carried:
+            earlier.setdefault(v.draft_pk, []).append((v.version, Text.of(v)))
+        for old in replaced:
+            target = by_kind.get(old.kind) or (drafts[0] if drafts else None)
+            if target is None:
+                continue  # no draft to hold it; the discarded row still has the text
+            kept = earlier.get(old.id, [])  # oldest first, so the newest stays on top
+            if old.version > 1:
+                kept.append((old.version, Text.of(old)))
+            for version, text in kept:
+                s.add(_version_row(target.id, version, "redraft", text))
 
     # --- follow-ups -------------------------------------------------------------------------
 

@@ -89,10 +89,34 @@ class DraftRow(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     sent_message_id: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    version: Mapped[int] = mapped_column(default=1)  # +1 on each save; a stale form is refused
+    claimed_by: Mapped[str] = mapped_column(Text, default="")  # the process sending it
+    data_at: Mapped[datetime | None] = mapped_column(default=None)  # when DATA began, if it did
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     message: Mapped[MessageRow] = relationship(back_populates="drafts")
+    versions: Mapped[list[DraftVersionRow]] = relationship(
+        back_populates="draft", cascade="all, delete-orphan", order_by="DraftVersionRow.id.desc()"
+    )
+
+
+class DraftVersionRow(Base):
+    """An earlier text of a draft: before a save, from a stale form, or from before a re-draft."""
+
+    __tablename__ = "draft_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_pk: Mapped[int] = mapped_column(ForeignKey("drafts.id"), index=True)
+    version: Mapped[int] = mapped_column()  # the draft's version this text was, or was based on
+    reason: Mapped[str] = mapped_column(String(16))  # VersionReason
+    to: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    followup_date: Mapped[date | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    draft: Mapped[DraftRow] = relationship(back_populates="versions")
 
 
 class SecretRow(Base):

@@ -13,9 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from classifier.labels import LABELS, is_label
 from drafts.render import render_drafts
 from service.followups import due_followups
-from service.sender import is_stale
-from service.store import MessageRow
-from service.store.drafts import EDITABLE, WAITING
+from service.store import DraftRow, MessageRow
+from service.store.drafts import EDITABLE, WAITING, Text
 from service.store.rows import draft_row, incoming_of
 from service.web.auth import safe_next
 from service.web.deps import AuthDep, SenderDep, SettingsDep, StoreDep, TrainerDep
@@ -58,7 +57,9 @@ def inbox(request: Request, store: StoreDep, auth: AuthDep, label: str = "") -> 
 
 
 @router.get("/m/{pk}")
-def message(request: Request, pk: int, store: StoreDep, auth: AuthDep) -> HTMLResponse:
+def message(
+    request: Request, pk: int, store: StoreDep, auth: AuthDep, settings: SettingsDep
+) -> HTMLResponse:
     """Show one message beside its editable drafts."""
     msg = store.messages.get_by_pk(pk)
     if msg is None:
@@ -70,9 +71,10 @@ def message(request: Request, pk: int, store: StoreDep, auth: AuthDep) -> HTMLRe
         "message.html",
         msg=msg,
         drafts=drafts,
+        versions=store.drafts.versions_of(d.id for d in drafts),
+        imap=bool(settings.imap_host),
         mail_html=sanitize_html(msg.html) if msg.html.strip() else "",
         labels=LABELS,
-        stale={d.id for d in drafts if is_stale(d)},
         waiting=WAITING,
         title=msg.subject or "(no subject)",
     )
@@ -84,7 +86,16 @@ def followups(
 ) -> HTMLResponse:
     """List not-now contacts due a check-in, each with its draft."""
     due = due_followups(store, settings.sender_profile(), date.today())
-    return page(request, auth, "followups.html", due=due, title="Follow-ups")
+    versions = store.drafts.versions_of(d.id for _, d in due)
+    return page(
+        request,
+        auth,
+        "followups.html",
+        due=due,
+        versions=versions,
+        imap=bool(settings.imap_host),
+        title="Follow-ups",
+    )
 
 
 @router.get("/history")
@@ -93,48 +104,92 @@ def history(request: Request, store: StoreDep, auth: AuthDep) -> HTMLResponse:
     return page(request, auth, "history.html", sent=store.drafts.list_sent(), title="History")
 
 
+def _form_text(draft: DraftRow, to: str, subject: str, body: str, followup_date: str) -> Text:
+    """Return the text a draft's form holds; raises 422 for a malformed follow-up date."""
+    when = draft.followup_date
+    if draft.kind == "not_now":
+        try:
+            when = date.fromisoformat(followup_date) if followup_date else None
+        except ValueError as exc:
+            raise HTTPException(422, "the follow-up date must look like 2026-03-02") from exc
+    return Text(to.strip(), subject.strip(), body.replace("\r\n", "\n"), when)
+
+
 @router.post("/d/{draft_id}", dependencies=[CsrfDep])
 def act_on_draft(
+    request: Request,
     draft_id: int,
     store: StoreDep,
     sender: SenderDep,
+    auth: AuthDep,
     action: Annotated[str, Form()],
+    version: Annotated[int, Form()] = 0,
     to: Annotated[str, Form()] = "",
     subject: Annotated[str, Form()] = "",
     body: Annotated[str, Form()] = "",
     followup_date: Annotated[str, Form()] = "",
     back: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
+    restore: Annotated[int, Form()] = 0,
 ) -> Response:
-    """Save, send, discard or resolve one draft, then show its message again."""
+    """Save, send, discard, restore or settle one draft, then show its message again.
+
+    A save or send from a form older than the stored draft is answered 409 with both texts.
+    """
     draft = store.drafts.get(draft_id)
     if draft is None:
         raise HTTPException(404, "no such draft")
     target = safe_next(back) if back else f"/m/{draft.message_pk}"
     note = "saved"
+    text: Text | None = None
     if action in ("save", "send") and draft.status in EDITABLE:
-        when = draft.followup_date
-        if draft.kind == "not_now":
-            try:
-                when = date.fromisoformat(followup_date) if followup_date else None
-            except ValueError as exc:
-                raise HTTPException(422, "the follow-up date must look like 2026-03-02") from exc
-        body = body.replace("\r\n", "\n")
-        if not store.drafts.save(draft_id, to.strip(), subject.strip(), body, when):
+        text = _form_text(draft, to, subject, body, followup_date)
+    elif action == "restore":
+        earlier = store.drafts.version(restore)
+        if earlier is None or earlier.draft_pk != draft_id:
+            raise HTTPException(404, "no such earlier version")
+        text, note = Text.of(earlier), "restored"
+    if text is not None:
+        saved = store.drafts.save(draft_id, version, text)
+        if saved.outcome == "stale" and saved.draft is not None:
+            return _conflict(request, auth, saved.draft, text, back)
+        if saved.outcome == "locked":
             note = "locked"
-    elif action == "save":
+    elif action in ("save", "restore"):
         note = "locked"
-    if action == "send":
+    if action == "send" and note != "locked":
         result = sender.send(draft_id)
-        note = {"sent": "sent", "failed": "failed", "busy": "busy"}.get(result.status, "")
+        note = {"sent": "sent", "failed": "failed", "busy": "busy", "unknown": "unknown"}.get(
+            result.status, ""
+        )
         if result.status == "refused":
             note = "noto" if "recipient" in result.detail else "nosmtp"
     elif action == "discard":
         note = "discarded" if store.drafts.discard(draft_id) else "locked"
     elif action == "send_again":
-        note = {"sent": "sent", "failed": "failed"}.get(sender.send_again(draft_id).status, "busy")
+        again = sender.send_again(draft_id, confirmed=confirm == "resend")
+        notes = {"sent": "sent", "failed": "failed", "unknown": "unknown", "refused": "confirm"}
+        note = notes.get(again.status, "busy")
     elif action == "mark_sent":
         note = "sent" if sender.mark_sent(draft_id).status == "sent" else "busy"
+    elif action == "check":
+        note = {"sent": "found", "unknown": "notfound"}.get(sender.settle(draft_id).status, "busy")
     return RedirectResponse(f"{target}?note={note}#draft-{draft_id}", status_code=303)
+
+
+def _conflict(request: Request, auth: AuthDep, saved: DraftRow, yours: Text, back: str) -> Response:
+    """Answer a stale form with 409 and a page showing the saved text beside the one sent."""
+    response = page(
+        request,
+        auth,
+        "conflict.html",
+        d=saved,
+        yours=yours,
+        back=back,
+        title="Changed elsewhere",
+    )
+    response.status_code = 409
+    return response
 
 
 @router.post("/m/{pk}/label", dependencies=[CsrfDep])

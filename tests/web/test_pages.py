@@ -511,23 +511,110 @@ def test_plain_text_mail_is_shown_as_text(site: Site, page: Any) -> None:
     assert page.evaluate("typeof window.__xss") == "undefined" and dialogs == []
 
 
-@needs_chromium
-def test_interrupted_send_asks_before_sending_again(site: Site, page: Any) -> None:
-    from service.sender import STALE_AFTER
-    from service.store import DraftRow, utcnow
+def make_unknown(site: Site, draft_id: int, message_id: str) -> None:
+    """Put a draft where an unconfirmed send leaves it: `unknown`, its Message-ID recorded."""
+    drafts = site.store.drafts
+    assert drafts.move(draft_id, ("pending",), "approved")
+    assert drafts.start_sending(draft_id, message_id)
+    drafts.mark_data(draft_id)
+    assert drafts.finish_unknown(draft_id, "the SMTP server did not confirm it")
 
+
+@needs_chromium
+def test_an_unconfirmed_send_is_sent_again_only_after_an_explicit_confirmation(
+    site: Site, page: Any
+) -> None:
     no = site.message("hn-0002")
     draft = next(d for d in no.drafts if d.kind == "hard_no")
-    # as if the process died after the SMTP server took the mail, before the database knew
-    assert site.store.drafts.move(draft.id, ("pending",), "approved")
-    assert site.store.drafts.start_sending(draft.id, "<interrupted.1@example.org>")
-    with site.store.db.session() as s:
-        s.get(DraftRow, draft.id).updated_at = utcnow() - 2 * STALE_AFTER  # type: ignore[union-attr]
+    make_unknown(site, draft.id, "<unknown.1@example.org>")
     page.goto(f"{site.url}/m/{no.id}")
     section = draft_section(page, "hard_no")
     assert "may have gone out" in section.inner_text()
     assert section.locator("button.send").count() == 0  # no plain approve while in doubt
+    page.screenshot(path=str(DOCS / "unknown.png"), full_page=True)
+
+    section.locator("button[value=check]").click()  # looks in Sent and INBOX: not there
+    page.wait_for_selector("#note:has-text('Not in your mailbox yet')")
+    draft_section(page, "hard_no").locator("button[value=send_again]").click()
+    time.sleep(0.3)  # the unticked box stops the form in the browser
+    assert "/m/" in page.url and site.smtp.messages == []
+    with httpx.Client(base_url=site.url) as client:  # and the server refuses it on its own
+        csrf = login_client(client)
+        sneaky = client.post(f"/d/{draft.id}", data={"action": "send_again", "csrf": csrf})
+        assert sneaky.status_code == 303 and "note=confirm" in sneaky.headers["location"]
+    assert site.smtp.messages == []
+
+    section = draft_section(page, "hard_no")
+    section.locator("input[name=confirm]").check()
     section.locator("button[value=send_again]").click()
     page.wait_for_selector("#note:has-text('Sent')")
     [got] = site.smtp.messages
-    assert got.message["Message-ID"] == "<interrupted.1@example.org>"
+    assert got.message["Message-ID"] == "<unknown.1@example.org>"
+
+
+@needs_chromium
+def test_an_unconfirmed_send_found_in_sent_is_settled_from_the_page(site: Site, page: Any) -> None:
+    from tests.smtp_faults import file_in_sent
+
+    no = site.message("hn-0002")
+    draft = next(d for d in no.drafts if d.kind == "hard_no")
+    make_unknown(site, draft.id, "<unknown.2@example.org>")
+    raw = b"Message-ID: <unknown.2@example.org>\r\nSubject: Re: x\r\n\r\nThanks.\r\n"
+    file_in_sent((site.dovecot, site.user), raw)  # the provider filed it after all
+    page.goto(f"{site.url}/m/{no.id}")
+    draft_section(page, "hard_no").locator("button[value=check]").click()
+    page.wait_for_selector("#note:has-text('Found in your mailbox')")
+    assert "found in Sent" in draft_section(page, "hard_no").inner_text()
+    assert site.smtp.messages == []
+
+
+@needs_chromium
+def test_two_tabs_editing_one_draft_lose_nothing(site: Site, page: Any) -> None:
+    no = site.message("hn-0002")
+    other_tab = page.context.new_page()
+    page.goto(f"{site.url}/m/{no.id}")
+    other_tab.goto(f"{site.url}/m/{no.id}")
+    first = draft_section(page, "hard_no")
+    first.locator("textarea").fill("Thank you. Written in the first tab.")
+    first.locator("button[value=save]").click()
+    page.wait_for_selector("#note:has-text('Draft saved')")
+
+    second = draft_section(other_tab, "hard_no")
+    second.locator("textarea").fill("Thank you. Written in the second tab.")
+    with other_tab.expect_response(lambda r: r.request.method == "POST") as answer:
+        second.locator("button.send").click()  # approve and send, from a stale form
+    assert answer.value.status == 409
+    assert "Written in the first tab." in other_tab.locator("section.saved").inner_text()
+    yours = other_tab.locator("section.yours textarea").input_value()
+    assert yours == "Thank you. Written in the second tab."
+    other_tab.screenshot(path=str(DOCS / "conflict.png"), full_page=True)
+    assert site.smtp.messages == []  # a stale form never sends
+    saved = site.store.drafts.get(next(d.id for d in no.drafts if d.kind == "hard_no"))
+    assert saved is not None and saved.body == "Thank you. Written in the first tab."
+
+    other_tab.locator("button.keep-mine").click()  # the user decides: the second text wins
+    other_tab.wait_for_selector("#note:has-text('Draft saved')")
+    now = site.store.drafts.get(saved.id)
+    assert now is not None and now.body == "Thank you. Written in the second tab."
+    bodies = [v.body for v in site.store.drafts.versions_of([saved.id])[saved.id]]
+    assert "Thank you. Written in the first tab." in bodies  # the first tab's text is kept too
+
+
+@needs_chromium
+def test_a_redraft_keeps_the_edit_and_the_page_restores_it(site: Site, page: Any) -> None:
+    no = site.message("hn-0002")
+    page.goto(f"{site.url}/m/{no.id}")
+    section = draft_section(page, "hard_no")
+    section.locator("textarea").fill("Thank you, Priya. My own words, edited with care.")
+    section.locator("button[value=save]").click()
+    page.wait_for_selector("#note:has-text('Draft saved')")
+    page.select_option("form.relabel select", "hard_no")  # re-draft with the same label
+    page.click("form.relabel button")
+    page.wait_for_selector("#note:has-text('Label changed')")
+    section = draft_section(page, "hard_no")
+    assert "My own words" not in section.locator("textarea").input_value()
+
+    section.locator("button.restore").click()
+    page.wait_for_selector("#note:has-text('Earlier text restored')")
+    restored = draft_section(page, "hard_no").locator("textarea").input_value()
+    assert restored == "Thank you, Priya. My own words, edited with care."
