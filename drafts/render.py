@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from email.utils import parsedate_to_datetime
 from functools import cache
 from pathlib import Path
 
@@ -45,6 +46,7 @@ class Incoming:
     contact_name: str = ""
     company: str = ""
     role: str = ""
+    date: str = ""  # the Date header as sent: every date in the mail is read against it
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,14 @@ def _environment() -> Environment:
         keep_trailing_newline=False,
         autoescape=False,  # plain-text mail: escaping would put &amp; into the user's words
     )
+
+
+def sent_on(msg: Incoming, today: date) -> date:
+    """Return the day the message was sent, from its Date header; today only when it has none."""
+    try:
+        return parsedate_to_datetime(msg.date).date() if msg.date else today
+    except (TypeError, ValueError):
+        return today
 
 
 def format_date(day: date, language: str) -> str:
@@ -125,7 +135,7 @@ def render_drafts(msg: Incoming, profile: Profile, today: date) -> list[Draft]:
     language = msg.language if msg.language in LANGUAGES else "en"
     # only a not-now reply proposes a check-in; finding the date reads the whole text
     checkin = (
-        pick_checkin_date(msg.text, today, profile.followup_days)
+        pick_checkin_date(msg.text, msg.language, sent_on(msg, today), profile.followup_days)
         if msg.label == "not_now"
         else None
     )

@@ -111,8 +111,8 @@ def test_not_now_proposes_a_checkin_date_it_records() -> None:
         PROFILE,
         TODAY,
     )[0]
-    assert d.followup_date == date(2027, 4, 1)
-    assert "you know where to find me" in d.body and "1 April 2027" in d.body
+    assert d.followup_date == date(2027, 4, 5)
+    assert "you know where to find me" in d.body and "5 April 2027" in d.body
 
 
 def test_offer_decline_reason_matches_the_referrer_note() -> None:
@@ -158,12 +158,12 @@ def test_reply_to_wins_and_no_reply_is_not_addressed() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("let's reconnect in six months", date(2027, 5, 21)),
-        ("we expect budget in Q3", date(2027, 7, 1)),
-        ("the role reopens in March", date(2027, 3, 8)),
+        ("let's reconnect in six months", date(2027, 5, 25)),
+        ("we expect budget in Q3", date(2027, 7, 5)),
+        ("the role reopens in March", date(2027, 3, 4)),
         ("no timing given", date(2027, 2, 22)),
         ("you may be a good fit", date(2027, 2, 22)),
     ],
 )
 def test_checkin_date_follows_the_message(text: str, expected: date) -> None:
-    assert pick_checkin_date(text, TODAY, 90) == expected
+    assert pick_checkin_date(text, "en", TODAY, 90) == expected

@@ -1,0 +1,181 @@
+"""Read what a job mail states: stage, reason, what is offered, questions, dates and terms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from drafts.cues import MONEY, TERMS, cue
+from drafts.timing import When, find_times
+
+Stage = Literal["", "application", "interviews", "final"]
+Offer = Literal["introduction", "call", "talent_pool", "keep_cv", "other_role"]
+NotNow = Literal["", "paused", "close_second", "deferred"]
+OFFERS: tuple[Offer, ...] = ("introduction", "call", "talent_pool", "keep_cv", "other_role")
+
+# a full stop after a number is a German or Nordic ordinal ("15. Oktober"), not a sentence end
+_SENTENCE = re.compile(r"(?<=[.!?])(?<!\b\d\.)(?<!\b\d\d\.)\s+|\n+")
+_MONEY = re.compile(MONEY)
+_TERMS = re.compile(TERMS, re.IGNORECASE)
+_QUOTED = re.compile(r"[“\"«„']([^”\"»“']{3,60})[”\"»“']")
+_CAPITALISED = re.compile(
+    r"\b((?:[A-Z][\w+#-]*\s?){1,5})(?=\s*(?:role|position|opening|team|[,.()]|$))"
+)
+# Past this a date is no longer the time to come back, it is a misread ("in 2031").
+_HORIZON = timedelta(days=730)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the mail states, each fact empty when the mail does not state it."""
+
+    stage: Stage = ""
+    reason: str = ""  # the sentence that gives the reason, as written
+    offers: tuple[Offer, ...] = ()
+    cv_months: int = 0  # how long the CV is kept, when the mail says
+    other_role: str = ""  # the other role named, when the mail names one
+    questions: tuple[str, ...] = ()  # the direct questions, as written
+    deadline: date | None = None  # the offer's decision deadline
+    start_date: date | None = None
+    terms: tuple[str, ...] = ()  # sentences that state salary, bonus, leave or working terms
+    promised: date | None = None  # when the sender promises to come back
+    checkin: date | None = None  # when to check in, from the time the mail names
+    timing: str = ""  # the words that named the check-in time
+    not_now: NotNow = ""
+
+
+def next_workday(day: date) -> date:
+    """Return day, or the Monday after it when it falls on a weekend."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def add_workdays(day: date, n: int) -> date:
+    """Return the date n working days after day."""
+    while n > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def split_sentences(text: str) -> list[str]:
+    """Return the sentences of text, stripped, quoted lines and empty ones left out."""
+    out = []
+    for part in _SENTENCE.split(text):
+        part = part.strip()
+        if part and not part.startswith(">"):
+            out.append(part)
+    return out
+
+
+def _stage(sentences: list[str], language: str) -> Stage:
+    joined = " ".join(sentences)
+    if cue("final", language).search(joined):
+        return "final"
+    if cue("interviews", language).search(joined):
+        return "interviews"
+    return "application" if cue("application", language).search(joined) else ""
+
+
+def _months(when: When, sent: date) -> int:
+    return max(1, round((when.point - sent).days / 30.4))
+
+
+def _other_role(sentence: str) -> str:
+    if m := _QUOTED.search(sentence):
+        return m.group(1).strip()
+    match = cue("other_role", "en").search(sentence)
+    tail = sentence[match.end() :] if match else sentence
+    for m in _CAPITALISED.finditer(tail):
+        words = m.group(1).strip()
+        if words and words.split()[0] not in ("I", "We", "You", "If", "Our", "The"):
+            return words
+    return ""
+
+
+def _future(times: list[When], sent: date) -> list[When]:
+    return [
+        t for t in times if sent < t.point <= sent + _HORIZON or sent < t.end <= sent + _HORIZON
+    ]
+
+
+def _point(when: When, sent: date) -> date:
+    # a period already begun ("this quarter") points at its end; one ahead at its start
+    return when.point if when.point > sent else when.end
+
+
+def read_facts(text: str, language: str, sent: date) -> Facts:
+    """Return the facts text states, reading every date against sent (the mail's own date)."""
+    sentences = split_sentences(text)
+    offers: list[Offer] = []
+    reason = other_role = ""
+    cv_months = 0
+    questions: list[str] = []
+    terms: list[str] = []
+    deadline = start = promised = None
+    checkin_from: list[tuple[When, str]] = []
+    close = paused = False
+    for sentence in sentences:
+        times = _future(find_times(sentence, language, sent), sent)
+        is_start = bool(cue("start", language).search(sentence))
+        is_promise = bool(cue("promise", language).search(sentence))
+        is_cv = bool(cue("keep_cv", language).search(sentence))
+        if sentence.endswith("?"):
+            questions.append(sentence)
+        if not reason and cue("reason", language).search(sentence) and not sentence.endswith("?"):
+            reason = sentence
+        for offer in ("introduction", "call", "talent_pool", "other_role"):
+            if cue(offer, language).search(sentence) and offer not in offers:
+                offers.append(offer)
+                if offer == "other_role":
+                    other_role = _other_role(sentence)
+        if is_cv and times and times[0].form == "relative":
+            offers.append("keep_cv")
+            cv_months = _months(times[0], sent)
+            continue  # a CV kept twelve months is no time to check in
+        if _MONEY.search(sentence) or _TERMS.search(sentence):
+            terms.append(sentence[:200])
+        if cue("close_second", language).search(sentence):
+            close = True
+        if cue("paused", language).search(sentence) and not (is_promise and times):
+            paused = True
+        if not times:
+            continue
+        first = times[0]
+        if is_start and start is None:
+            start = _point(first, sent)
+        elif cue("deadline", language).search(sentence) and deadline is None and not is_promise:
+            deadline = _point(first, sent)
+        if is_promise and promised is None and not is_start:
+            promised = _point(first, sent)
+        if not is_start:
+            checkin_from.extend((t, sentence[t.span[0] : t.span[1]]) for t in times)
+    checkin: date | None = None
+    timing = ""
+    if promised:
+        checkin = add_workdays(promised, 2)  # right after the promised date, not on it
+    elif checkin_from:
+        when, timing = min(checkin_from, key=lambda pair: _point(pair[0], sent))
+        checkin = next_workday(_point(when, sent) + timedelta(days=3))
+    not_now: NotNow = (
+        "close_second" if close else "paused" if paused else "deferred" if promised else ""
+    )
+    return Facts(
+        stage=_stage(sentences, language),
+        reason=reason,
+        offers=tuple(dict.fromkeys(offers)),
+        cv_months=cv_months,
+        other_role=other_role,
+        questions=tuple(questions),
+        deadline=deadline,
+        start_date=start,
+        terms=tuple(terms),
+        promised=promised,
+        checkin=checkin,
+        timing=timing,
+        not_now=not_now,
+    )
