@@ -307,6 +307,44 @@ def poll(
         raise typer.Exit(3) from exc
 
 
+@app.command()
+def applications(
+    format: Annotated[
+        Literal["text", "jsonl", "csv"], typer.Option(help="jsonl or csv: one record a line")
+    ] = "text",
+) -> None:
+    """List one record per application (company and role), rebuilt from the stored mail."""
+    import csv
+    import sys
+
+    from service.store import Store
+    from service.tracker import rebuild
+
+    settings = _settings()
+    records = rebuild(Store(settings.resolved_database_url))
+    fields = ["id", "company", "role", "stage", "applied_at", "last_contact_at", "message_ids"]
+    fields += ["next_action", "conflict"]
+    rows = [
+        {
+            **{k: getattr(a, k) for k in fields},
+            "applied_at": a.applied_at.isoformat() if a.applied_at else "",
+            "last_contact_at": a.last_contact_at.isoformat() if a.last_contact_at else "",
+        }
+        for a in records
+    ]
+    if format == "jsonl":
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+    elif format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows({**r, "message_ids": " ".join(r["message_ids"])} for r in rows)
+    else:
+        for a in records:
+            last = a.last_contact_at.date().isoformat() if a.last_contact_at else "-"
+            typer.echo(f"{a.stage:<10} {last}  {a.company} / {a.role or '?'}  {a.next_action}")
+
+
 db = typer.Typer(no_args_is_help=True, help="The database: its schema revision and upgrades.")
 app.add_typer(db, name="db")
 

@@ -1,0 +1,239 @@
+"""Applications: one record per company and role, built from its mails, with a forward-only stage.
+
+Pure: it takes plain `Mail` records (from stored rows or parsed files) and returns plain
+`Application` records, so the whole of it is tested table by table.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from classifier.slots.company import ATS_DOMAINS
+
+Stage = Literal["applied", "in_process", "on_hold", "offer", "rejected", "withdrawn"]
+# How far along each stage is: a mail never moves an application back.
+_RANK: dict[Stage, int] = {
+    "applied": 0,
+    "in_process": 1,
+    "on_hold": 2,
+    "offer": 3,
+    "rejected": 3,
+    "withdrawn": 3,
+}
+SILENCE_DAYS = 10  # no word this long after an interview: a polite follow-up is due
+
+_LEGAL = re.compile(
+    r"\b(?:a/s|inc|llc|ltd|limited|plc|gmbh|ag|se|sa|sas|sarl|bv|nv|ab|as|asa|oy|oyj|aps|spa|srl"
+    r"|sp\. ?z ?o\.? ?o|s\.?r\.?o|a\.?s|co|corp|corporation|company|group|holding|kg)\b\.?",
+    re.IGNORECASE,
+)
+_SUFFIX = re.compile(
+    r"\b(?:careers?|jobs?|recruiting|recruitment|talent(?: acquisition| team)?|hiring(?: team)?"
+    r"|people(?: team)?|hr|human resources|team|notifications?|no-?reply|via \w+|karriere"
+    r"|recrutement|empleo)\b",
+    re.IGNORECASE,
+)
+_VENDOR_DISPLAY = re.compile(r"^(?:workday|greenhouse|lever|smartrecruiters)\s*@\s*", re.IGNORECASE)
+_WITHDRAW = re.compile(
+    r"\bwithdraw|zurückziehen|zurückzuziehen|retirer ma candidature|retirar mi candidatura",
+    re.IGNORECASE,
+)
+_FREEMAIL = frozenset(
+    "gmail googlemail yahoo hotmail outlook live icloud me aol gmx web proton mail".split()
+)
+
+
+@dataclass(frozen=True)
+class Mail:
+    """What grouping needs from one message, in or out."""
+
+    message_id: str
+    date: datetime
+    subject: str = ""
+    from_addr: str = ""
+    from_name: str = ""
+    to_addr: str = ""
+    references: tuple[str, ...] = ()
+    label: str = "other"
+    kind: str = ""
+    company: str = ""
+    role: str = ""
+    from_user: bool = False
+    text: str = ""
+
+
+@dataclass
+class Application:
+    """One application: its company and role, its stage, its mails and what to do next."""
+
+    id: str
+    company: str
+    role: str
+    stage: Stage = "applied"
+    applied_at: datetime | None = None
+    last_contact_at: datetime | None = None
+    message_ids: list[str] = field(default_factory=list)
+    conflict: str = ""  # e.g. a rejection that came after the offer, for the user to settle
+    next_action: str = ""
+    interviewed_at: datetime | None = None
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def normalize_company(name: str) -> str:
+    """Return a company name reduced to what identifies it: no legal form, suffix or case."""
+    name = _VENDOR_DISPLAY.sub("", name)
+    name = name.split(" Notification")[0]
+    name = _SUFFIX.sub(" ", _LEGAL.sub(" ", name))
+    return " ".join(re.findall(r"\w+", _fold(name)))
+
+
+def normalize_role(role: str) -> str:
+    """Return a job title reduced for comparison: no gender tags, references or case."""
+    role = re.sub(
+        r"\((?:m/w/d|w/m/d|m/f/d|f/m/d|h/f|f/h|m/f|f/m|all genders?)\)", " ", role, flags=re.I
+    )
+    role = re.sub(r"\b(?:ref|req|id)\b[\s.:#-]*\w+", " ", role, flags=re.I)
+    return " ".join(re.findall(r"\w+", _fold(role)))
+
+
+def company_of(mail: Mail) -> str:
+    """Return the normalised company a mail is about: its slot, the sender's name, or its domain."""
+    if mail.company:
+        return normalize_company(mail.company)
+    address = mail.to_addr if mail.from_user else mail.from_addr
+    local, _, domain = address.lower().partition("@")
+    parts = domain.split(".")
+    if any(vendor in domain for vendor in ATS_DOMAINS):
+        # acme.greenhouse.io, acme@myworkday.com: the company is the sub-domain or the user part
+        sub = parts[0] if len(parts) > 2 and parts[0] not in ("us", "eu", "mail", "app") else local
+        if sub and not re.match(r"no-?reply|notifications?|jobs?|careers?|talent", sub):
+            return normalize_company(sub.replace("-", " "))
+    if not mail.from_user and mail.from_name:
+        name = normalize_company(mail.from_name)
+        if name and len(parts) >= 2 and parts[-2] in _FREEMAIL:
+            return ""  # a person's own mailbox: their name is not a company
+        if name and not any(vendor.split(".")[0] in name for vendor in ATS_DOMAINS):
+            return name if len(name.split()) <= 4 else ""
+    if len(parts) >= 2 and parts[-2] not in _FREEMAIL and not any(v in domain for v in ATS_DOMAINS):
+        return normalize_company(parts[-2])
+    return ""
+
+
+def stage_of(mail: Mail) -> Stage | None:
+    """Return the stage a mail moves its application to, or None when it moves nothing."""
+    if mail.from_user:
+        return "withdrawn" if _WITHDRAW.search(f"{mail.subject}\n{mail.text}") else None
+    if mail.label == "offer":
+        return "offer"
+    if mail.label == "hard_no":
+        return "rejected"
+    if mail.label == "not_now":
+        return "on_hold"
+    if mail.kind in ("interview", "assessment"):
+        return "in_process"
+    if mail.kind in ("acknowledgement", "outcome"):
+        return "applied"
+    return None
+
+
+def advance(app: Application, stage: Stage, mail: Mail) -> None:
+    """Move app to stage if that is forward; a rejection after an offer is kept as a conflict."""
+    if app.stage == "offer" and stage == "rejected":
+        app.conflict = f"a rejection ({mail.subject or mail.message_id}) came after the offer"
+        return
+    if app.stage == "rejected" and stage == "offer":
+        app.conflict = "an offer came after a rejection"
+        app.stage = "offer"
+        return
+    if _RANK[stage] > _RANK[app.stage] or (app.stage == "on_hold" and stage == "in_process"):
+        app.stage = stage
+
+
+def _similar(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and (a == b or a in b or b in a)
+
+
+def group(mails: Iterable[Mail]) -> list[Application]:
+    """Return the applications of mails, oldest first; mails about no application are left out."""
+    ordered = sorted(mails, key=lambda m: m.date)
+    apps: list[Application] = []
+    by_message: dict[str, Application] = {}
+    for mail in ordered:
+        app = _find(mail, apps, by_message)
+        stage = stage_of(mail)
+        if app is None:
+            if stage is None and mail.kind not in ("interview", "assessment"):
+                continue  # an alert or outreach starts no application
+            company = company_of(mail)
+            if not company:
+                continue
+            app = Application(
+                id=f"app-{len(apps) + 1:04d}", company=company, role=normalize_role(mail.role)
+            )
+            apps.append(app)
+        by_message[mail.message_id] = app
+        app.message_ids.append(mail.message_id)
+        if not app.role and mail.role:
+            app.role = normalize_role(mail.role)
+        if app.applied_at is None:
+            app.applied_at = mail.date
+        if not mail.from_user:
+            app.last_contact_at = mail.date
+        if mail.kind == "interview":
+            app.interviewed_at = mail.date
+        if stage is not None:
+            advance(app, stage, mail)
+    return apps
+
+
+def _find(
+    mail: Mail, apps: Sequence[Application], by_message: dict[str, Application]
+) -> Application | None:
+    for ref in reversed(mail.references):  # a reply belongs with the mail it answers
+        if ref in by_message:
+            return by_message[ref]
+    company = company_of(mail)
+    if not company:
+        return None
+    role = normalize_role(mail.role)
+    same = [a for a in apps if _similar(a.company, company)]
+    if role:
+        named = [a for a in same if _similar(a.role, role)]
+        if named:
+            return named[-1]
+        unnamed = [a for a in same if not a.role]
+        if unnamed:
+            return unnamed[-1]
+        return None  # another role at the same company is another application
+    return same[-1] if same else None
+
+
+def next_actions(
+    apps: Sequence[Application], now: datetime, silence_days: int = SILENCE_DAYS
+) -> None:
+    """Set each application's next action: a follow-up after silence, an answer to an offer."""
+    for app in apps:
+        if app.conflict:
+            app.next_action = f"settle: {app.conflict}"
+        elif app.stage == "offer":
+            app.next_action = "answer the offer"
+        elif (
+            app.stage == "in_process"
+            and app.interviewed_at is not None
+            and app.last_contact_at is not None
+            and now - app.last_contact_at >= timedelta(days=silence_days)
+        ):
+            app.next_action = f"follow up: no word for {(now - app.last_contact_at).days} days"
+        elif app.stage == "on_hold":
+            app.next_action = "check in when the agreed time comes"
+        else:
+            app.next_action = ""
