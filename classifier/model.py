@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import cast
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 
 from classifier.labels import ACTIONABLE, Label, MailKind
 from classifier.language import detect_language
 from classifier.parse import Message
-from classifier.scorer import LinearScorer
+from classifier.runtime import Runtime, runtime_of
 from classifier.slots import Slots, extract_slots
 
 # "unable to offer you the role" is a no; keyword trackers get this wrong, the model must not.
@@ -49,43 +49,61 @@ class Prediction:
     kind: MailKind = "outcome"
 
 
-def _scorer(pipeline: Pipeline | None) -> LinearScorer | None:
-    if pipeline is None:
-        return None
-    try:
-        return LinearScorer(pipeline)
-    except (AttributeError, KeyError, ValueError):  # another shape of pipeline: the slow path
-        return None
-
-
-def _proba(pipeline: Pipeline, scorer: LinearScorer | None, texts: list[str]) -> np.ndarray:
-    if scorer is not None:
-        return scorer.proba(texts)
-    out: np.ndarray = pipeline.predict_proba(texts)
-    return out
-
-
-@dataclass
 class Classifier:
-    """The label and kind pipelines, and the rule that turns their probabilities into a label.
+    """The label and kind models, and the rule that turns their probabilities into a label.
 
     An actionable label becomes `other` below threshold, or when the kind model gives the
-    message less than outcome_gate chance of being an outcome at all.
+    message less than outcome_gate chance of being an outcome at all. It scores with the numpy
+    runtime; the scikit-learn pipelines are the reference, kept when given and otherwise loaded
+    on first use through `reference` (which imports scikit-learn).
     """
 
-    pipeline: Pipeline
-    threshold: float
-    kind_pipeline: Pipeline | None = None
-    outcome_gate: float = 0.0
-    scorer: LinearScorer | None = field(init=False, repr=False)
-    kind_scorer: LinearScorer | None = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self.scorer = _scorer(self.pipeline)
-        self.kind_scorer = _scorer(self.kind_pipeline)
-        self.classes = [str(c) for c in self.pipeline.classes_]
-        kinds = self.kind_pipeline.classes_ if self.kind_pipeline is not None else []
+    def __init__(
+        self,
+        pipeline: Any = None,
+        threshold: float = 0.5,
+        kind_pipeline: Any = None,
+        outcome_gate: float = 0.0,
+        runtime: Runtime | None = None,
+        reference: Callable[[], tuple[Any, Any]] | None = None,
+    ) -> None:
+        self.threshold = threshold
+        self.outcome_gate = outcome_gate
+        self._reference = reference
+        self._pipelines: tuple[Any, Any] | None = None
+        if pipeline is not None:
+            self._pipelines = (pipeline, kind_pipeline)
+        if runtime is None:
+            if pipeline is None:
+                raise ValueError("a Classifier needs its pipelines or their runtime")
+            runtime = _runtime_or_none(pipeline, kind_pipeline)
+        self.runtime = runtime
+        if runtime is not None:
+            self.classes = list(runtime.label.classes)
+            kinds = runtime.kind.classes if runtime.kind is not None else []
+        else:  # another shape of pipeline: scored by scikit-learn itself
+            self.classes = [str(c) for c in pipeline.classes_]
+            kinds = kind_pipeline.classes_ if kind_pipeline is not None else []
         self.kinds = [cast(MailKind, str(k)) for k in kinds]
+
+    @property
+    def pipeline(self) -> Any:
+        """Return the scikit-learn label pipeline, the reference the runtime is checked against."""
+        return self._reference_pipelines()[0]
+
+    @property
+    def kind_pipeline(self) -> Any:
+        """Return the scikit-learn kind pipeline, or None when there is no kind model."""
+        if not self.kinds:
+            return None
+        return self._reference_pipelines()[1]
+
+    def _reference_pipelines(self) -> tuple[Any, Any]:
+        if self._pipelines is None:
+            if self._reference is None:
+                raise LookupError("this classifier was loaded without its scikit-learn pipelines")
+            self._pipelines = self._reference()
+        return self._pipelines
 
     def predict(self, msg: Message) -> Prediction:
         """Return the label, confidence, slots and language of one message."""
@@ -110,15 +128,11 @@ class Classifier:
 
     def probabilities(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
         """Return the label probabilities of texts, and the kind probabilities when there is a kind model."""
-        if self.kind_pipeline is None:
-            return _proba(self.pipeline, self.scorer, texts), None
-        if self.scorer and self.kind_scorer and self.scorer.hashes_like(self.kind_scorer):
-            counts = self.scorer.counts(texts)  # hashing is most of the cost: do it once
-            return self.scorer.proba_of(counts), self.kind_scorer.proba_of(counts)
-        return (
-            _proba(self.pipeline, self.scorer, texts),
-            _proba(self.kind_pipeline, self.kind_scorer, texts),
-        )
+        if self.runtime is not None:
+            return self.runtime.probabilities(texts)
+        pipeline, kind_pipeline = self._reference_pipelines()
+        kinds = kind_pipeline.predict_proba(texts) if kind_pipeline is not None else None
+        return pipeline.predict_proba(texts), kinds
 
     def _decide(
         self, msg: Message, row: np.ndarray, kind: MailKind, p_outcome: float
@@ -141,3 +155,10 @@ class Classifier:
             language=detect_language(msg.new_text),
             kind=kind,
         )
+
+
+def _runtime_or_none(pipeline: Any, kind_pipeline: Any) -> Runtime | None:
+    try:
+        return runtime_of(pipeline, kind_pipeline)
+    except (AttributeError, KeyError, ValueError):  # another shape of pipeline: the slow path
+        return None

@@ -1,16 +1,21 @@
-"""Save and load the trained model with skops, and the metadata that says what it was trained on."""
+"""Save and load the trained model: skops files for scikit-learn, a plain .npz for scoring.
+
+The skops files are the reference and what retraining starts from; the .npz beside them holds
+the same numbers as plain arrays, so that scoring needs numpy only. Loading reads the .npz and
+leaves scikit-learn and skops unimported until the pipelines themselves are asked for.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-import sklearn
-import skops.io as sio
-
 from classifier.features import PIPELINE_VERSION
 from classifier.model import Classifier
+from classifier.runtime import load_runtime, runtime_of, save_runtime
 
 # The only code a model file may name; anything else in a file is refused on load.
 _TRUSTED = {
@@ -21,16 +26,26 @@ _TRUSTED = {
 
 
 def save_classifier(classifier: Classifier, path: Path, meta: dict[str, object]) -> None:
-    """Write the model with skops and its metadata beside it as JSON."""
+    """Write the model with skops, its numbers as .npz and its metadata beside it as JSON."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if classifier.kind_pipeline is not None:
-        _dump(classifier.kind_pipeline, kind_path(path))
-    _dump(classifier.pipeline, path)  # last: the label model's file says the pair is complete
     meta = {
         **meta,
         "threshold": classifier.threshold,
         "outcome_gate": classifier.outcome_gate,
     }
+    if classifier.kind_pipeline is not None:
+        _dump(classifier.kind_pipeline, kind_path(path))
+    _dump(classifier.pipeline, path)  # the label model's file says the pair is complete
+    if classifier.runtime is not None:
+        runtime = replace(
+            classifier.runtime,
+            threshold=classifier.threshold,
+            outcome_gate=classifier.outcome_gate,
+            key=_run_key(meta),
+        )
+        save_runtime(runtime, runtime_path(path))
+    else:  # a pipeline the runtime cannot score: no stale numbers may stay beside it
+        runtime_path(path).unlink(missing_ok=True)
     path.with_suffix(".json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
 
@@ -39,13 +54,28 @@ def kind_path(path: Path) -> Path:
     return path.with_suffix(".kind.skops")
 
 
+def runtime_path(path: Path) -> Path:
+    """Return where the plain-array copy of the model at path lives."""
+    return path.with_suffix(".npz")
+
+
+def _run_key(meta: dict[str, object]) -> str:
+    # what ties the .npz to one training run: a retrain writes new values to both
+    keys = ("corpus_hash", "trained_at", "pipeline_version", "threshold", "outcome_gate")
+    return json.dumps([meta.get(k) for k in keys])
+
+
 def _dump(pipeline: object, path: Path) -> None:
+    import skops.io as sio
+
     tmp = path.with_suffix(".tmp")
     sio.dump(pipeline, tmp)
     tmp.replace(path)  # a reader never sees half a model
 
 
 def _load(path: Path) -> Any:
+    import skops.io as sio
+
     untrusted = set(sio.get_untrusted_types(file=path))
     if untrusted - _TRUSTED:
         raise ValueError(f"{path}: model file names untrusted types {sorted(untrusted - _TRUSTED)}")
@@ -61,15 +91,47 @@ def read_meta(path: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
+def _load_pipelines(path: Path) -> tuple[Any, Any]:
+    kind = _load(kind_path(path)) if kind_path(path).exists() else None
+    return _load(path), kind
+
+
 def load_classifier(path: Path) -> Classifier:
-    """Load a saved model; raises ValueError when the file names code we do not trust."""
+    """Load a saved model; raises ValueError when a file names code we do not trust.
+
+    The .npz is used when it belongs to the same training run as the skops files; when it is
+    missing or older (a model saved before it existed) it is made again from them, once.
+    """
     meta = read_meta(path)
-    return Classifier(
-        pipeline=_load(path),
-        threshold=float(str(meta.get("threshold", 0.5))),
-        kind_pipeline=_load(kind_path(path)) if kind_path(path).exists() else None,
-        outcome_gate=float(str(meta.get("outcome_gate", 0.0))),
-    )
+    threshold = float(str(meta.get("threshold", 0.5)))
+    gate = float(str(meta.get("outcome_gate", 0.0)))
+    key = _run_key(meta)
+    try:
+        runtime = load_runtime(runtime_path(path))
+    except (OSError, ValueError, KeyError):
+        runtime = None
+    if runtime is not None and runtime.key == key:
+        return Classifier(
+            threshold=runtime.threshold,
+            outcome_gate=runtime.outcome_gate,
+            runtime=runtime,
+            reference=lambda: _load_pipelines(path),
+        )
+    pipeline, kind_pipeline = _load_pipelines(path)
+    classifier = Classifier(pipeline, threshold, kind_pipeline, gate)
+    try:
+        save_runtime(runtime_of(pipeline, kind_pipeline, threshold, gate, key), runtime_path(path))
+    except (AttributeError, KeyError, ValueError, OSError):  # not scorable, or read-only
+        pass
+    return classifier
+
+
+def sklearn_version() -> str:
+    """Return the installed scikit-learn's version without importing it (a second or so)."""
+    try:
+        return version("scikit-learn")
+    except PackageNotFoundError:
+        return ""
 
 
 def is_fresh(path: Path, digest: str) -> bool:
@@ -78,6 +140,6 @@ def is_fresh(path: Path, digest: str) -> bool:
     return (
         path.exists()
         and meta.get("corpus_hash") == digest
-        and meta.get("sklearn_version") == sklearn.__version__
+        and meta.get("sklearn_version") == sklearn_version()
         and meta.get("pipeline_version") == PIPELINE_VERSION
     )

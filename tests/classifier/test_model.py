@@ -121,41 +121,6 @@ def test_held_out_mail_is_classified_well(classifier: Classifier, folder: Path, 
     assert report.macro_f1 >= 0.85
 
 
-@pytest.mark.parametrize("private_hasher", [True, False])
-def test_fast_scorer_gives_the_pipelines_probabilities(
-    classifier: Classifier, private_hasher: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from classifier import scorer
-    from classifier.parse import parse_message
-
-    if not private_hasher:  # as when a scikit-learn release drops its private hasher
-        monkeypatch.setattr(scorer, "_hash_rows", None)
-
-    assert classifier.scorer is not None, "the trained pipeline should take the fast path"
-    texts = [parse_message(p.read_bytes()).features_text for p in sorted(HOLDOUT.glob("*.eml"))]
-    texts += ["", "!!! ???", "Ünïcödé ðaten — 日本語のテキスト", "word " * 5000]
-    expected = classifier.pipeline.predict_proba(texts)
-    got = classifier.scorer.proba(texts)
-    assert got.shape == expected.shape
-    assert abs(got - expected).max() < 1e-9
-    one_at_a_time = [classifier.scorer.proba([text])[0] for text in texts]
-    assert abs(one_at_a_time - expected).max() < 1e-9
-    assert classifier.scorer.classes == [str(c) for c in classifier.pipeline.classes_]
-
-
-def test_kind_model_shares_the_hashing_and_gives_its_pipelines_probabilities(
-    classifier: Classifier,
-) -> None:
-    from classifier.parse import parse_message
-
-    assert classifier.kind_pipeline is not None and classifier.kind_scorer is not None
-    texts = [parse_message(p.read_bytes()).features_text for p in sorted(HOLDOUT.glob("*.eml"))]
-    labels, kinds = classifier.probabilities(texts)
-    assert kinds is not None
-    assert abs(labels - classifier.pipeline.predict_proba(texts)).max() < 1e-9
-    assert abs(kinds - classifier.kind_pipeline.predict_proba(texts)).max() < 1e-9
-
-
 @pytest.mark.parametrize(
     ("subject", "body", "kind"),
     [
