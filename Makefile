@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
-APT_PACKAGES := dovecot-imapd dovecot-lmtpd chromium
+APT_PACKAGES := dovecot-imapd dovecot-lmtpd chromium postgresql
 
 .PHONY: run test check bench system-deps clean
 
@@ -24,11 +24,11 @@ $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
 run: $(RUN_STAMP)
 	$(VENV)/bin/gracemail serve
 
-# Debian packages the tests drive for real: Dovecot (IMAP, LMTP) and Chromium. A policy-rc.d
+# Debian packages the tests drive for real: Dovecot (IMAP, LMTP), Chromium and PostgreSQL. A policy-rc.d
 # that refuses keeps the package from starting a system Dovecot; the tests run their own on
 # free ports, and nothing here stops a server it did not start.
 system-deps:
-	@command -v dovecot >/dev/null 2>&1 && test -x /usr/bin/chromium || { \
+	@dpkg -s $(APT_PACKAGES) >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  POLICY=/usr/sbin/policy-rc.d; OURS=; \
 	  if [ ! -e $$POLICY ]; then printf '#!/bin/sh\nexit 101\n' | $$SUDO tee $$POLICY >/dev/null; \

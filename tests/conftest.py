@@ -15,6 +15,7 @@ from classifier.train import ensure_classifier
 from drafts.profile import Profile
 from service.ingest import Ingest
 from service.store import Store
+from tests.postgres import Postgres
 from tests.servers import Dovecot, make_dovecot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,10 +43,30 @@ def classifier() -> Classifier:
     return ensure_classifier(_model_path())
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """Return one PostgreSQL cluster for the session; each test makes its own database in it."""
+    server = Postgres()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Return the URL of an empty database of this test's own, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    server: Postgres = request.getfixturevalue("postgres")
+    return server.new_database()
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    """Return an empty database of this test's own."""
-    return Store(f"sqlite:///{tmp_path / 'test.db'}")
+def store(database_url: str) -> Iterator[Store]:
+    """Return an empty store of this test's own (every store test runs on both databases)."""
+    store = Store(database_url)
+    yield store
+    store.db.engine.dispose()  # close pooled connections before their server goes away
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from alembic.script import ScriptDirectory
 
 from service.store import Store
 from service.store.db import HEAD, MIGRATIONS, Database
+from tests.postgres import Postgres
 
 RELEASE_0_1 = Path(__file__).resolve().parent / "fixtures" / "release-0.1.0.db"
 
@@ -72,3 +73,15 @@ def test_opening_a_current_database_again_changes_nothing(tmp_path: Path) -> Non
     url = f"sqlite:///{tmp_path / 'again.db'}"
     Store(url)
     assert Store(url).db.revision() == HEAD
+
+
+def test_the_migrations_run_on_postgres_too(postgres: Postgres) -> None:
+    from sqlalchemy import inspect
+
+    store = Store(postgres.new_database())
+    try:
+        assert store.db.revision() == HEAD
+        tables = set(inspect(store.db.engine).get_table_names())
+    finally:
+        store.db.engine.dispose()
+    assert {"messages", "drafts", "checkpoints", "corrections", "secrets", "web_sessions"} <= tables
