@@ -11,6 +11,7 @@ import csv
 import sys
 import time
 from collections import Counter
+from email.utils import parseaddr
 from itertools import combinations
 from pathlib import Path
 
@@ -26,7 +27,8 @@ def main(folder: Path) -> int:
     """Print the figures for one folder."""
     rows = list(csv.DictReader((folder / "labels.csv").open(encoding="utf-8", newline="")))
     messages = [parse_message((folder / r["file"]).read_bytes()) for r in rows]
-    user = Counter(m.to.lower() for m in messages).most_common(1)[0][0]  # the inbox's owner
+    # the inbox's owner: the address most mail is sent to
+    user = Counter(parseaddr(m.to)[1].lower() for m in messages).most_common(1)[0][0]
     classifier = ensure_classifier(Settings().resolved_model_path)
     started = time.perf_counter()
     predictions = classifier.predict_many(messages)
@@ -46,7 +48,7 @@ def main(folder: Path) -> int:
                 kind=p.kind,
                 company=slots.company,
                 role=slots.role,
-                from_user=user in msg.from_addr.lower() or msg.from_addr.lower() in user,
+                from_user=msg.from_addr.lower() == user,
                 text=msg.new_text,
             )
         )

@@ -79,6 +79,7 @@ class Application:
     last_contact_at: datetime | None = None
     message_ids: list[str] = field(default_factory=list)
     conflict: str = ""  # e.g. a rejection that came after the offer, for the user to settle
+    keys: set[str] = field(default_factory=set)  # every name its mails give the company
     next_action: str = ""
     interviewed_at: datetime | None = None
 
@@ -105,27 +106,54 @@ def normalize_role(role: str) -> str:
     return " ".join(re.findall(r"\w+", _fold(role)))
 
 
-def company_of(mail: Mail) -> str:
-    """Return the normalised company a mail is about: its slot, the sender's name, or its domain."""
+_PERSON = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ'’-]+(?: [A-ZÀ-Ý][a-zà-ÿ'’-]+){1,2}$")
+_GENERIC_SUB = re.compile(
+    r"^(?:no-?reply|notifications?|jobs?|careers?|talent|hire|apply|recruiting|us|eu|mail|app|www)$"
+)
+
+
+def company_keys(mail: Mail) -> list[str]:
+    """Return the normalised names a mail gives its company, the most telling first.
+
+    ATS mail puts the company in the slot, the display name ("Acme Careers"), the sub-domain
+    (acme.greenhouse.io) or the user part (acme@myworkday.com); a person writes from the
+    company's own domain under their own name, which is no company.
+    """
+    keys: list[str] = []
     if mail.company:
-        return normalize_company(mail.company)
+        keys.append(normalize_company(mail.company))
     address = mail.to_addr if mail.from_user else mail.from_addr
-    local, _, domain = address.lower().partition("@")
+    local, _, domain = address.lower().rpartition("<")[2].strip(">").partition("@")
     parts = domain.split(".")
-    if any(vendor in domain for vendor in ATS_DOMAINS):
-        # acme.greenhouse.io, acme@myworkday.com: the company is the sub-domain or the user part
-        sub = parts[0] if len(parts) > 2 and parts[0] not in ("us", "eu", "mail", "app") else local
-        if sub and not re.match(r"no-?reply|notifications?|jobs?|careers?|talent", sub):
-            return normalize_company(sub.replace("-", " "))
-    if not mail.from_user and mail.from_name:
+    is_ats = any(vendor in domain for vendor in ATS_DOMAINS)
+    if not mail.from_user and mail.from_name and not _PERSON.match(mail.from_name.strip()):
         name = normalize_company(mail.from_name)
-        if name and len(parts) >= 2 and parts[-2] in _FREEMAIL:
-            return ""  # a person's own mailbox: their name is not a company
-        if name and not any(vendor.split(".")[0] in name for vendor in ATS_DOMAINS):
-            return name if len(name.split()) <= 4 else ""
-    if len(parts) >= 2 and parts[-2] not in _FREEMAIL and not any(v in domain for v in ATS_DOMAINS):
-        return normalize_company(parts[-2])
-    return ""
+        if name and not any(
+            vendor.split(".")[0] in name.replace(" ", "") for vendor in ATS_DOMAINS
+        ):
+            keys.append(name)
+    if is_ats:
+        for candidate in (*parts[:-2], local):
+            if candidate and not _GENERIC_SUB.match(candidate):
+                keys.append(normalize_company(candidate.replace("-", " ")))
+                break
+    elif len(parts) >= 2 and parts[-2] not in _FREEMAIL and not (mail.company and keys):
+        # the sender's own domain names the company, unless the mail names one itself: a job
+        # board's domain is the same on every application sent through it
+        label = parts[-2] if parts[-2] not in ("co", "com") or len(parts) < 3 else parts[-3]
+        keys.append(normalize_company(label.replace("-", " ")))
+    return [k for k in dict.fromkeys(keys) if k]
+
+
+def company_of(mail: Mail) -> str:
+    """Return the most telling normalised company name of a mail, or '' when it names none."""
+    keys = company_keys(mail)
+    return keys[0] if keys else ""
+
+
+def _same_company(a: str, b: str) -> bool:
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    return a == b or (min(len(a), len(b)) >= 5 and (a in b or b in a))
 
 
 def stage_of(mail: Mail) -> Stage | None:
@@ -159,7 +187,10 @@ def advance(app: Application, stage: Stage, mail: Mail) -> None:
 
 
 def _similar(a: str, b: str) -> bool:
-    return bool(a) and bool(b) and (a == b or a in b or b in a)
+    if not a or not b:
+        return False
+    words_a, words_b = set(a.split()), set(b.split())
+    return a in b or b in a or len(words_a & words_b) / len(words_a | words_b) >= 0.5
 
 
 def group(mails: Iterable[Mail]) -> list[Application]:
@@ -177,11 +208,15 @@ def group(mails: Iterable[Mail]) -> list[Application]:
             if not company:
                 continue
             app = Application(
-                id=f"app-{len(apps) + 1:04d}", company=company, role=normalize_role(mail.role)
+                id=f"app-{len(apps) + 1:04d}",
+                company=company,
+                role=normalize_role(mail.role),
+                keys=set(company_keys(mail)),
             )
             apps.append(app)
         by_message[mail.message_id] = app
         app.message_ids.append(mail.message_id)
+        app.keys.update(company_keys(mail))
         if not app.role and mail.role:
             app.role = normalize_role(mail.role)
         if app.applied_at is None:
@@ -201,11 +236,13 @@ def _find(
     for ref in reversed(mail.references):  # a reply belongs with the mail it answers
         if ref in by_message:
             return by_message[ref]
-    company = company_of(mail)
-    if not company:
+    keys = company_keys(mail)
+    if not keys:
         return None
     role = normalize_role(mail.role)
-    same = [a for a in apps if _similar(a.company, company)]
+    same = [a for a in apps if any(_same_company(k, j) for k in keys for j in a.keys)]
+    if not same:
+        return None
     if role:
         named = [a for a in same if _similar(a.role, role)]
         if named:
@@ -213,8 +250,10 @@ def _find(
         unnamed = [a for a in same if not a.role]
         if unnamed:
             return unnamed[-1]
-        return None  # another role at the same company is another application
-    return same[-1] if same else None
+        if mail.kind == "acknowledgement" and not mail.from_user:
+            return None  # a new acknowledgement for another role: another application
+    # a later mail whose role reads differently (a slot misread, a shortened title) stays
+    return same[-1]
 
 
 def next_actions(
