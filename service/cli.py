@@ -233,6 +233,10 @@ def serve(
         log_level="warning",
         ssl_certfile=str(settings.web_tls_cert) if tls else None,
         ssl_keyfile=str(settings.web_tls_key) if tls else None,
+        # the app believes forwarded headers from GRACEMAIL_WEB_TRUSTED_PROXIES only; uvicorn's
+        # own default would trust any local process
+        proxy_headers=False,
+        server_header=False,
     )
 
 

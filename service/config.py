@@ -107,6 +107,15 @@ class Settings(BaseSettings):
     web_allow_remote: bool = False
     web_tls_cert: Path | None = None
     web_tls_key: Path | None = None
+    # host names the page is served under (the Host header); local names are always allowed
+    web_allowed_hosts: str = ""
+    # addresses of proxies whose X-Forwarded-For/-Proto are believed (e.g. "127.0.0.1")
+    web_trusted_proxies: str = ""
+    web_login_rate: float = Field(default=1.0, gt=0)  # password checks per second, all clients
+    web_login_lockout_after: int = Field(default=10, ge=1)  # failures of one address, then locked
+    web_login_lockout_seconds: float = Field(default=900.0, ge=1)
+    # where /docs loads Swagger UI from; a copy of swagger-ui-dist of your own works offline
+    web_docs_assets: str = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
 
     @field_validator("imap_folders")
     @classmethod
@@ -149,6 +158,23 @@ class Settings(BaseSettings):
         if not profile.email and "@" in self.smtp_user:
             profile = replace(profile, email=self.smtp_user)
         return profile
+
+    @property
+    def allowed_hosts(self) -> list[str]:
+        """Return the host names the page answers to: the local ones, web_host and the setting."""
+        named = [h.strip().lower() for h in self.web_allowed_hosts.split(",") if h.strip()]
+        hosts = ["127.0.0.1", "localhost", "::1", self.web_host.lower(), *named]
+        return list(dict.fromkeys(h for h in hosts if h not in ("0.0.0.0", "::")))
+
+    @property
+    def trusted_proxies(self) -> list[str]:
+        """Return the proxy addresses (or networks) whose forwarded headers are believed."""
+        return [h.strip() for h in self.web_trusted_proxies.split(",") if h.strip()]
+
+    @property
+    def token_file(self) -> Path:
+        """Return where `gracemail serve` writes a new API token when no terminal is there."""
+        return self.data_dir / "api-token"
 
     @property
     def folders(self) -> list[str]:

@@ -51,9 +51,8 @@ def _sha256(text: str) -> str:
 class Auth:
     """The password, API token and sessions of one gracemail, kept in its store."""
 
-    def __init__(self, secrets: Secrets, secure_cookie: bool = False) -> None:
+    def __init__(self, secrets: Secrets) -> None:
         self.secrets = secrets
-        self.secure_cookie = secure_cookie
         self._token_hash: tuple[float, str | None] = (-TOKEN_RECHECK_SECONDS, None)
 
     def _api_token_hash(self) -> str | None:
@@ -124,15 +123,25 @@ class Auth:
         """Return True when a form's CSRF token belongs to this session."""
         return bool(session_token) and hmac.compare_digest(self.csrf_token(session_token), given)
 
-    def cookie_options(self) -> dict[str, Any]:
-        """Return how the session cookie is set: HttpOnly, SameSite=Strict, Secure over TLS."""
+    def cookie_options(self, request: HTTPConnection) -> dict[str, Any]:
+        """Return how the session cookie is set: HttpOnly, SameSite=Strict, Secure over HTTPS."""
         return {
             "httponly": True,
             "samesite": "strict",
-            "secure": self.secure_cookie,
+            "secure": is_https(request),
             "max_age": SESSION_DAYS * 86400,
             "path": "/",
         }
+
+
+def is_https(request: HTTPConnection) -> bool:
+    """Return True when the page was reached over HTTPS, directly or through a trusted proxy.
+
+    The scheme is uvicorn's over TLS, or X-Forwarded-Proto once the proxy headers middleware has
+    found the request to come from a proxy the settings trust; any other client's header is
+    ignored.
+    """
+    return request.url.scheme in ("https", "wss")
 
 
 class LoginRequired:

@@ -1,4 +1,4 @@
-"""What a route may ask for, as types: SettingsDep, StoreDep, IngestDep, SenderDep, AuthDep.
+"""What a route may ask for, as types: SettingsDep, StoreDep, IngestDep, SenderDep, AuthDep, ....
 
 Each is an object create_app puts on app.state. The getters are async so that FastAPI calls
 them on the event loop: a plain-def dependency runs in a worker thread, which cost more per
@@ -18,6 +18,7 @@ from service.sender import Sender
 from service.store import Store
 from service.training import Trainer
 from service.web.auth import Auth
+from service.web.throttle import LoginThrottle
 
 
 def _from_state(name: str) -> Callable[[Request], Awaitable[Any]]:
@@ -34,3 +35,4 @@ IngestDep = Annotated[Ingest, Depends(_from_state("ingest"))]
 SenderDep = Annotated[Sender, Depends(_from_state("sender"))]
 AuthDep = Annotated[Auth, Depends(_from_state("auth"))]
 TrainerDep = Annotated[Trainer, Depends(_from_state("trainer"))]
+ThrottleDep = Annotated[LoginThrottle, Depends(_from_state("throttle"))]

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import secrets
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from service.web.auth import COOKIE, safe_next
-from service.web.deps import AuthDep
+from service.web.auth import COOKIE, is_https, safe_next
+from service.web.deps import AuthDep, ThrottleDep
 from service.web.render import templates
 
 LOGIN_COOKIE = "gracemail_login"
-FAILED_LOGIN_DELAY = 0.5
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,7 +37,14 @@ def _login_page(request: Request, next: str, error: str = "", status: int = 200)
         {"csrf": token, "next": safe_next(next), "error": error},
         status_code=status,
     )
-    response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", path="/login")
+    response.set_cookie(
+        LOGIN_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        path="/login",
+        secure=is_https(request),
+    )
     return response
 
 
@@ -48,24 +55,37 @@ def login_form(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/login")
-def login(
+async def login(
     request: Request,
     auth: AuthDep,
+    throttle: ThrottleDep,
     password: Annotated[str, Form()] = "",
     csrf: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    """Open a session when the password is right."""
+    """Open a session when the password is right; too many failures are refused unchecked (429).
+
+    Async, so that a refusal is answered on the event loop and never holds a worker thread; the
+    password check itself (scrypt) runs in the thread pool.
+    """
     expected = request.cookies.get(LOGIN_COOKIE, "")
-    if (
-        not expected
-        or not secrets.compare_digest(expected, csrf)
-        or not auth.check_password(password)
-    ):
-        time.sleep(FAILED_LOGIN_DELAY)  # slows password guessing without locking the user out
-        return _login_page(request, next, "Wrong password, or the form expired.", 401)
+    if not expected or not secrets.compare_digest(expected, csrf):
+        return _login_page(request, next, "The form expired; try again.", 401)
+    client = request.client.host if request.client else ""
+    wait = throttle.check(client)
+    if wait > 0:
+        seconds = math.ceil(wait)
+        response = _login_page(
+            request, next, f"Too many failed logins: try again in {seconds} s.", 429
+        )
+        response.headers["Retry-After"] = str(seconds)
+        return response
+    if not await run_in_threadpool(auth.check_password, password):
+        throttle.failed(client)
+        return _login_page(request, next, "Wrong password.", 401)
+    throttle.succeeded(client)
     response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(COOKIE, auth.start_session(), **auth.cookie_options())
+    response.set_cookie(COOKIE, auth.start_session(), **auth.cookie_options(request))
     response.delete_cookie(LOGIN_COOKIE, path="/login")
     return response
 

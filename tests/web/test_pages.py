@@ -618,3 +618,23 @@ def test_a_redraft_keeps_the_edit_and_the_page_restores_it(site: Site, page: Any
     page.wait_for_selector("#note:has-text('Earlier text restored')")
     restored = draft_section(page, "hard_no").locator("textarea").input_value()
     assert restored == "Thank you, Priya. My own words, edited with care."
+
+
+@needs_chromium
+def test_bidi_controls_in_mail_are_not_shown(site: Site, page: Any) -> None:
+    raw = (
+        "From: =?utf-8?b?RGFuYSDigK5vc3JlUA==?= <dana@acme.example>\r\n"  # 'Dana \u202eosreP'
+        "To: sam@example.org\r\nSubject: =?utf-8?b?T2ZmZXIg4oCuZmRwLmV4ZQ==?=\r\n"  # 'Offer \u202efdp.exe'
+        "Message-ID: <bidi.1@acme.example>\r\nDate: Mon, 2 Mar 2026 09:00:00 +0000\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        "We are pleased to offer you the role. \u202eevil\u202c Shalom \u05e9\u05dc\u05d5\u05dd.\r\n"
+    ).encode()
+    msg = site.add(raw, "bidi")
+    assert "\u202e" in msg.subject  # stored as received: only the page leaves it out
+    page.goto(f"{site.url}/m/{msg.id}")
+    shown = page.evaluate("document.body.innerText")
+    assert "Offer fdp.exe" in shown and "Dana osreP" in shown
+    assert not any(c in shown for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "\u05e9\u05dc\u05d5\u05dd" in shown  # right-to-left letters themselves stay
+    assert page.locator("h1").get_attribute("dir") == "auto"
+    assert page.locator("pre.mail-text").get_attribute("dir") == "auto"
