@@ -70,7 +70,7 @@ CUES: dict[str, dict[str, str]] = {
     },
     "introduction": {
         "en": r"introduce you|put you in touch|connect you with|make an introduction|pass your (?:details|cv|profile) (?:on )?to",
-        "de": r"vorstellen|in kontakt (?:bringen|setzen)|vernetzen|weiterleiten|weitergeben",
+        "de": r"vorstellen|stelle\w* (?:ich )?(?:sie|dich|euch) .{0,60}?\bvor\b|in kontakt (?:bringen|setzen)|vernetzen|weiterleiten|weitergeben",
         "fr": r"vous présenter à|te présenter à|mettre en (?:relation|contact)|transmettre votre (?:cv|profil)",
         "es": r"presentarte a|presentarle a|ponerte en contacto|ponerle en contacto|pasar tu (?:cv|perfil)|compartir su (?:cv|perfil)",
         "nl": r"voorstellen aan|in contact brengen|doorsturen naar|introduceren bij",
@@ -218,6 +218,16 @@ CUES: dict[str, dict[str, str]] = {
         "fi": r"niukasti|toinen vaihtoehto|varalla|varasija|jos tilanne muuttuu",
         "cs": r"těsně|druhá volba|náhradník|záloh|pokud se něco změní",
     },
+}
+# The role an offer names: its title is the first group.
+OFFERED_ROLE: dict[str, str] = {
+    "en": r"offer you the (?:position|role) of ([^,.;\n]+?)(?: at | with |[,.;\n]|$)|offer you the ([A-Z][\w&/+ -]+?) (?:role|position)",
+    "de": r"(?:Stelle|Position|Rolle) als ([^,.;\n]+?) (?:anbieten|anzubieten)",
+    "fr": r"(?:proposer|offrir) le poste de ([^,.;\n]+?)(?: chez |[,.;\n]|$)",
+    "es": r"(?:ofrecerte|ofrecerle) el puesto de ([^,.;\n]+?)(?: en |[,.;\n]|$)",
+    "nl": r"(?:functie|rol) (?:van|als) ([^,.;\n]+?) (?:aanbieden|aan te bieden)",
+    "it": r"(?:offrirti|offrirLe|proporti) il ruolo di ([^,.;\n]+?)(?: presso |[,.;\n]|$)",
+    "pt": r"(?:oferecer-lhe|oferecer-te) a (?:função|vaga|posição) de ([^,.;\n]+?)(?: na |[,.;\n]|$)",
 }
 MONEY = r"(?:[€£$]\s?\d[\d.,\s]*\d(?:\s?[kK])?|\d[\d.,\s]*\d\s?(?:€|EUR|eur|USD|GBP|kr|SEK|NOK|DKK|zł|PLN|Kč|CZK|k€|k)\b)"
 TERMS = r"salar|gehalt|salaire|salario|salaris|stipendio|retribuzione|salário|lön|wynagrodzeni|løn|lønn|palkka|mzd|plat|bonus|equity|aktien|options|vacation|holiday|urlaub|congés|vacaciones|vakantie|ferie|semester|loma|dovolen|remote|hybrid|homeoffice|télétravail|teletrabajo|thuiswerk|smart working"

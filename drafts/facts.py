@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from drafts.cues import MONEY, TERMS, cue
+from drafts.cues import MONEY, OFFERED_ROLE, TERMS, cue
 from drafts.timing import When, find_times
 
 Stage = Literal["", "application", "interviews", "final"]
@@ -43,7 +43,9 @@ class Facts:
     promised: date | None = None  # when the sender promises to come back
     checkin: date | None = None  # when to check in, from the time the mail names
     timing: str = ""  # the words that named the check-in time
+    named: date | None = None  # the day those words (or the promise) point at
     not_now: NotNow = ""
+    offered_role: str = ""  # the role an offer names, which the acceptance restates
 
 
 def next_workday(day: date) -> date:
@@ -154,13 +156,15 @@ def read_facts(text: str, language: str, sent: date) -> Facts:
             promised = _point(first, sent)
         if not is_start:
             checkin_from.extend((t, sentence[t.span[0] : t.span[1]]) for t in times)
-    checkin: date | None = None
+    checkin = named = None
     timing = ""
     if promised:
+        named = promised
         checkin = add_workdays(promised, 2)  # right after the promised date, not on it
     elif checkin_from:
         when, timing = min(checkin_from, key=lambda pair: _point(pair[0], sent))
-        checkin = next_workday(_point(when, sent) + timedelta(days=3))
+        named = _point(when, sent)
+        checkin = next_workday(named + timedelta(days=3))
     not_now: NotNow = (
         "close_second" if close else "paused" if paused else "deferred" if promised else ""
     )
@@ -177,5 +181,13 @@ def read_facts(text: str, language: str, sent: date) -> Facts:
         promised=promised,
         checkin=checkin,
         timing=timing,
+        named=named,
         not_now=not_now,
+        offered_role=_offered_role(text, language),
     )
+
+
+def _offered_role(text: str, language: str) -> str:
+    pattern = OFFERED_ROLE.get(language)
+    match = re.search(pattern, text) if pattern else None
+    return next((g.strip() for g in match.groups() if g), "") if match else ""

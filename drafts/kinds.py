@@ -7,12 +7,18 @@ from typing import Literal, get_args
 from classifier.labels import Label
 
 DraftKind = Literal[
-    "offer_accept", "offer_decline", "hard_no", "not_now", "referrer_thanks", "followup"
+    "offer_accept",
+    "offer_hold",
+    "offer_decline",
+    "hard_no",
+    "not_now",
+    "referrer_thanks",
+    "followup",
 ]
 
 DRAFT_KINDS: tuple[DraftKind, ...] = get_args(DraftKind)
 KINDS: dict[Label, tuple[DraftKind, ...]] = {
-    "offer": ("offer_accept", "offer_decline"),
+    "offer": ("offer_accept", "offer_hold", "offer_decline"),
     "hard_no": ("hard_no",),
     "not_now": ("not_now",),
     "other": (),

@@ -25,18 +25,23 @@ class ReferrerSettings(BaseModel):
 
     name: str
     email: str = ""
+    domain: str = ""  # the company's mail domain, e.g. acme.example
 
 
 class ProfileSettings(BaseModel):
-    """The user's name, signature and standing choices for drafts."""
+    """The user's name, signature and standing choices for drafts (GRACEMAIL_PROFILE__*)."""
 
-    name: str = "Alex Example"
+    name: str = ""  # empty: the name the mail was addressed to signs
     email: str = ""
     signature: str = ""
+    language: str = "en"  # the language decline_reason and interim_help are written in
     decline_reason: str = ""
+    decline_reasons: dict[str, str] = Field(default_factory=dict)  # per language: {"de": "..."}
     interim_help: str = ""
-    ask_for_leads: bool = False
+    interim_helps: dict[str, str] = Field(default_factory=dict)  # per language
+    ask_for_leads: bool = True
     followup_days: int = Field(default=90, ge=7, le=730)
+    timezone: str = "UTC"  # IANA name: when "the next working morning" after a no is
     referrals: dict[str, ReferrerSettings] = Field(default_factory=dict)
 
     def to_profile(self) -> Profile:
@@ -45,11 +50,15 @@ class ProfileSettings(BaseModel):
             name=self.name,
             email=self.email,
             signature=self.signature,
+            language=self.language,
             decline_reason=self.decline_reason,
+            decline_reasons=dict(self.decline_reasons),
             interim_help=self.interim_help,
+            interim_helps=dict(self.interim_helps),
             ask_for_leads=self.ask_for_leads,
             followup_days=self.followup_days,
-            referrals={k: Referrer(v.name, v.email) for k, v in self.referrals.items()},
+            timezone=self.timezone,
+            referrals={k: Referrer(v.name, v.email, v.domain) for k, v in self.referrals.items()},
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
@@ -43,6 +43,8 @@ class DraftOut(BaseModel):
     references: str
     note: str
     followup_date: date | None
+    suggested_send_after: datetime | None = None  # naive UTC
+    decline_reason: str = ""
 
 
 class Drafts(BaseModel):

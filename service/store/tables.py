@@ -24,6 +24,7 @@ class MessageRow(Base):
     from_name: Mapped[str] = mapped_column(Text, default="")
     from_addr: Mapped[str] = mapped_column(Text, default="")
     reply_to: Mapped[str] = mapped_column(Text, default="")
+    to: Mapped[str] = mapped_column(Text, default="")  # whose name signs without a profile (0005)
     references: Mapped[str] = mapped_column(Text, default="")
     date: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text, default="")
@@ -85,6 +86,9 @@ class DraftRow(Base):
     references: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     followup_date: Mapped[date | None] = mapped_column(default=None)
+    # naive UTC: after a no, the next working morning in the user's time zone (revision 0005)
+    suggested_send_after: Mapped[datetime | None] = mapped_column(default=None)
+    decline_reason: Mapped[str] = mapped_column(Text, default="")  # the reason a decline gave
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     error: Mapped[str] = mapped_column(Text, default="")
     sent_message_id: Mapped[str] = mapped_column(Text, default="")

@@ -15,6 +15,7 @@ import pytest
 from imapclient import IMAPClient
 from sqlalchemy import func, select
 
+from drafts.kinds import KINDS
 from service.config import Settings
 from service.ingest import Ingest
 from service.mail.poller import CredentialsError, Poller
@@ -83,7 +84,7 @@ def assert_labelled_exactly_once(store: Store, server: Dovecot, user: str, expec
         )
     assert len(rows) == expected
     assert len({r[0] for r in rows}) == expected
-    per_label = {"offer": 2, "hard_no": 1, "not_now": 1, "other": 0}
+    per_label = {label: len(kinds) for label, kinds in KINDS.items()}
     flags = flags_by_message_id(server, user)
     for mid, label, error in rows:
         if error:

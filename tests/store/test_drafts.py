@@ -94,7 +94,7 @@ def test_a_redraft_keeps_the_saved_edit_as_an_earlier_version_of_the_new_draft(
     hard_no = [d for d in msg.drafts if d.kind == "hard_no"]
     assert [d.status for d in hard_no] == ["discarded", "discarded"]
     offer = [d for d in msg.drafts if d.status == "pending"]
-    assert {d.kind for d in offer} == {"offer_accept", "offer_decline"}
+    assert {d.kind for d in offer} == {"offer_accept", "offer_hold", "offer_decline"}
     earlier = store.drafts.versions_of([d.id for d in msg.drafts])
     [kept] = earlier[hard_no[1].id]  # the re-draft with the same label
     assert (kept.reason, kept.body) == ("redraft", "My careful edit.")
