@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
-APT_PACKAGES := dovecot-imapd dovecot-lmtpd chromium postgresql
+APT_PACKAGES := dovecot-imapd dovecot-lmtpd dovecot-sieve chromium postgresql
 
 .PHONY: run test check bench system-deps clean
 

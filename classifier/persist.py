@@ -7,7 +7,9 @@ leaves scikit-learn and skops unimported until the pipelines themselves are aske
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -132,6 +134,47 @@ def sklearn_version() -> str:
         return version("scikit-learn")
     except PackageNotFoundError:
         return ""
+
+
+def is_fresh_for_corpus(path: Path) -> bool:
+    """Return True when the model at path is fresh for the corpus on disk, as is_fresh says.
+
+    Hashing the corpus reads every message (a few hundred ms), too slow for a program run once
+    per delivered mail; the digest is kept beside the model with the files' sizes and times,
+    and read again only when one of those changed.
+    """
+    from classifier.corpus import corpus_digest, corpus_dir
+
+    root = corpus_dir()
+    try:
+        stamp = _corpus_stamp(root)
+    except OSError:
+        return False
+    cache = path.with_suffix(".corpus.json")
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cached = {}
+    if isinstance(cached, dict) and cached.get("stamp") == stamp:
+        digest = str(cached.get("digest"))
+    else:
+        try:
+            digest = corpus_digest(root)
+        except OSError:  # a corpus being rewritten: not a model to trust now
+            return False
+        try:
+            tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"stamp": stamp, "digest": digest}), encoding="utf-8")
+            tmp.replace(cache)
+        except OSError:  # a read-only model folder: the next run hashes again
+            pass
+    return is_fresh(path, digest)
+
+
+def _corpus_stamp(root: Path) -> str:
+    entries = [root / "labels.csv", *sorted((root / "messages").iterdir())]
+    stats = [(p.name, st.st_size, st.st_mtime_ns) for p in entries for st in [p.stat()]]
+    return hashlib.sha256(json.dumps(stats).encode()).hexdigest()
 
 
 def is_fresh(path: Path, digest: str) -> bool:

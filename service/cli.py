@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from classifier.model import Classifier
 from classifier.parse import Message, ParseError, parse_message
-from classifier.persist import is_fresh
 from service.config import Settings, load_settings
-from service.ingest import Ingest
-from service.schemas import Classification, Drafts
 
+# A run per message (a mail filter, a script) pays for every import: the heavy ones (scikit-learn
+# to train, SQLAlchemy to store, FastAPI to serve) are imported by the commands that need them.
 if TYPE_CHECKING:
+    from classifier.model import Classifier
+    from service.filter import Verdict
     from service.mail.poller import Poller
     from service.sender import Sender
 
@@ -33,12 +33,14 @@ def _settings() -> Settings:
 
 
 def _classifier(settings: Settings) -> Classifier:
-    from classifier.corpus import corpus_digest
-    from classifier.train import ensure_classifier
+    from classifier.persist import is_fresh_for_corpus, load_classifier
 
     path = settings.resolved_model_path
-    if not is_fresh(path, corpus_digest()):
-        typer.echo(f"gracemail: training the model into {path} (once) ...", err=True)
+    if is_fresh_for_corpus(path):
+        return load_classifier(path)  # numpy only: scikit-learn stays unimported
+    from classifier.train import ensure_classifier
+
+    typer.echo(f"gracemail: training the model into {path} (once) ...", err=True)
     return ensure_classifier(path)
 
 
@@ -59,6 +61,8 @@ def classify(
     ] = "text",
 ) -> None:
     """Label messages; errors go to stderr and the run goes on (exit 1 if any file failed)."""
+    from service.schemas import Classification
+
     classifier = _classifier(_settings())
     failed = 0
     batch: list[tuple[Path, Message]] = []
@@ -96,6 +100,9 @@ def draft(
     format: Annotated[Literal["text", "json"], typer.Option(help="json: one JSON object")] = "text",
 ) -> None:
     """Label one message and print its reply drafts."""
+    from service.ingest import Ingest
+    from service.schemas import Drafts
+
     settings = _settings()
     try:
         msg = parse_message(path.read_bytes())
@@ -116,6 +123,62 @@ def draft(
         if d.followup_date:
             typer.echo(f"Follow-up: {d.followup_date.isoformat()}")
         typer.echo(f"\n{d.body}")
+
+
+@app.command(name="filter")
+def filter_(
+    store: Annotated[
+        bool, typer.Option(help="also record the message and its drafts in the database")
+    ] = False,
+) -> None:
+    """Read one message on stdin and write it to stdout with X-Gracemail-* headers added.
+
+    For Sieve (vnd.dovecot.filter), procmail and maildrop. On any error the message comes out
+    unchanged and the exit status is 0, so that delivery goes on; the error goes to stderr.
+    """
+    import sys
+
+    raw = sys.stdin.buffer.read()
+    out = raw
+    try:
+        from service.filter import filter_message
+
+        out = filter_message(
+            raw, lambda r: _verdict(r, store), lambda line: typer.echo(line, err=True)
+        )
+    except Exception as exc:  # even an import gone wrong must not lose the message
+        typer.echo(f"gracemail filter: message passed through unlabelled: {exc}", err=True)
+    sys.stdout.buffer.write(out)
+    sys.stdout.buffer.flush()
+
+
+def _verdict(raw: bytes, store: bool) -> Verdict | None:
+    """Return the filter's verdict on raw, or None to pass it through as it is."""
+    from classifier.persist import load_classifier
+    from service.filter import Verdict
+
+    settings = load_settings()
+    if len(raw) > settings.max_message_bytes:
+        return None
+    path = settings.resolved_model_path
+    if not path.exists():  # training takes minutes: never at delivery time
+        raise FileNotFoundError(f"no model at {path}: run `gracemail train` once")
+    classifier = load_classifier(path)  # a stale model still labels; `gracemail train` renews it
+    if not store:
+        prediction = classifier.predict(parse_message(raw))
+        return Verdict(prediction.label, prediction.kind, prediction.confidence)
+    from service.ingest import Ingest
+    from service.store import Store
+
+    ingest = Ingest(
+        classifier, settings.profile.to_profile(), Store(settings.resolved_database_url)
+    )
+    outcome = ingest.handle(raw, source="filter")
+    if outcome.error:
+        raise ParseError(outcome.error)
+    if outcome.kind is None:  # stored before: its label is known, not how sure the model was
+        return Verdict(outcome.label)
+    return Verdict(outcome.label, outcome.kind, outcome.confidence)
 
 
 @app.command()
@@ -286,6 +349,7 @@ def poll(
     import signal
     import threading
 
+    from service.ingest import Ingest
     from service.mail.poller import CredentialsError, Poller, print_progress
     from service.sender import Sender
     from service.store import Store

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from classifier.labels import Label, MailKind
 from classifier.model import Classifier, Prediction
@@ -14,8 +14,12 @@ from classifier.parse import Message, ParseError, parse_message
 from classifier.slots import Slots
 from drafts.profile import Profile
 from drafts.render import Draft, render_drafts
-from service.store import Checkpoint, DraftRow, MessageRow, Store
-from service.store.rows import draft_row, error_row, incoming, message_row
+from service.incoming import incoming
+
+# The store (SQLAlchemy) is imported where messages are stored, so that labelling and drafting
+# alone, as the CLI and the delivery filter do, never load the database layer.
+if TYPE_CHECKING:
+    from service.store import Checkpoint, DraftRow, MessageRow, Store
 
 
 class Fetched(NamedTuple):
@@ -105,6 +109,8 @@ class Ingest:
         label and is not drafted again; one that cannot be parsed is recorded with its error.
         The checkpoint, when given, commits with the messages.
         """
+        from service.store.rows import draft_row, error_row, message_row
+
         parsed = [_parse(item) for item in items]
         ids = [p.message_id for p in parsed]
         known = self.store.messages.known_labels(ids) if self.store is not None else {}

@@ -8,9 +8,13 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
+import sysconfig
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +24,9 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+ROOT = Path(__file__).resolve().parent.parent
+SIEVE = ROOT / "service" / "mail" / "sieve" / "gracemail.sieve"
+EXTPROGRAMS = Path("/usr/lib/dovecot/modules/sieve/lib90_sieve_extprograms_plugin.so")
 
 
 def free_port() -> int:
@@ -104,8 +111,39 @@ class Dovecot:
         return self.root / "mail" / user / "Maildir"
 
 
-def make_dovecot() -> Dovecot:
-    """Write a Dovecot config into a fresh short temp folder and return the (stopped) server."""
+def sieve_config(root: Path, script: Path, filter_bin_dir: Path) -> str:
+    """Return the config lines that run script (with vnd.dovecot.filter) on each LMTP delivery.
+
+    The script runs before any of the user's own (sieve_before) and may call the programs in
+    filter_bin_dir; Pigeonhole compiles it into a folder the mail user can write.
+    """
+    sieve_dir = root / "sieve"
+    sieve_dir.mkdir()
+    shutil.copyfile(script, sieve_dir / "before.sieve")
+    if os.geteuid() == 0:  # the script is compiled and run as the mail user, nobody
+        nobody = pwd.getpwnam("nobody")
+        os.chown(sieve_dir, nobody.pw_uid, nobody.pw_gid)
+    return f"""
+protocol lmtp {{
+  mail_plugins = $mail_plugins sieve
+}}
+plugin {{
+  sieve = file:{root}/mail/%u/sieve;active={root}/mail/%u/active.sieve
+  sieve_before = {sieve_dir}/before.sieve
+  sieve_plugins = sieve_extprograms
+  sieve_global_extensions = +vnd.dovecot.filter
+  sieve_filter_bin_dir = {filter_bin_dir}
+  sieve_filter_exec_timeout = 30s
+}}
+"""
+
+
+def make_dovecot(sieve: Path | None = None, filter_bin_dir: Path | None = None) -> Dovecot:
+    """Write a Dovecot config into a fresh short temp folder and return the (stopped) server.
+
+    With sieve (a script) and filter_bin_dir, LMTP deliveries run that script through
+    Pigeonhole with sieve_extprograms' vnd.dovecot.filter (Debian's dovecot-sieve).
+    """
     root = Path(tempfile.mkdtemp(prefix="gmdc"))
     os.chmod(root, 0o755)  # the auth process runs as `dovecot` and must reach the users file
     server = Dovecot(root=root, imap_port=free_port(), lmtp_port=free_port())
@@ -188,12 +226,84 @@ namespace inbox {{
 }}
 """
     )
+    if sieve is not None and filter_bin_dir is not None:
+        with server.config.open("a") as conf:
+            conf.write(sieve_config(root, sieve, filter_bin_dir))
     server.add_user("alice", "secret")
     server.add_user("recruiter", "secret")
     # users exist before the start: Dovecot may not notice a users file rewritten within a second
     for i in range(1, 61):
         server.add_user(f"user{i}", f"pw-user{i}")
     return server
+
+
+class FilterUnavailable(RuntimeError):
+    """Raised when this machine cannot run `gracemail filter` under Dovecot's Sieve."""
+
+
+def python_for_mail_user() -> tuple[str, str]:
+    """Return an interpreter the mail user can run, and the PYTHONPATH that finds gracemail.
+
+    As root, Dovecot runs the filter as `nobody`, who may not reach this venv's interpreter (a
+    pyenv under /root is 0700): the system Python of the same version then runs the venv's
+    packages, which are readable by all. Raises FilterUnavailable when neither runs.
+    """
+    path = f"{ROOT}:{sysconfig.get_paths()['purelib']}"
+    if os.geteuid() != 0:
+        return sys.executable, path
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    for python in [sys.executable, f"/usr/bin/python{version}"]:
+        try:
+            probe = subprocess.run(
+                [python, "-c", "import numpy, mmh3, typer"],
+                env={"PYTHONPATH": path, "PATH": "/usr/bin:/bin"},
+                capture_output=True,
+                cwd="/",
+                user="nobody",
+                group="nogroup",
+            )
+        except OSError:  # not even executable by nobody
+            continue
+        if probe.returncode == 0:
+            return python, path
+    raise FilterUnavailable("no Python the mail user `nobody` can run with gracemail's packages")
+
+
+@contextmanager
+def dovecot_with_filter(model: Path, sieve: Path = SIEVE) -> Iterator[Dovecot]:
+    """Run a Dovecot whose LMTP deliveries run sieve, which calls `gracemail filter` on model.
+
+    The program Sieve runs is a wrapper named `gracemail` in the filter folder, as the README
+    tells an administrator to install. Raises FilterUnavailable without Debian's dovecot-sieve.
+    """
+    if not EXTPROGRAMS.exists():
+        raise FilterUnavailable("Debian's dovecot-sieve is not installed (make system-deps)")
+    from classifier.persist import load_classifier
+
+    load_classifier(model)  # writes the .npz the filter reads, if the model predates it
+    python, pythonpath = python_for_mail_user()
+    bin_dir = Path(tempfile.mkdtemp(prefix="gmbin"))
+    os.chmod(bin_dir, 0o755)
+    data = bin_dir / "data"
+    data.mkdir()
+    if os.geteuid() == 0:
+        nobody = pwd.getpwnam("nobody")
+        os.chown(data, nobody.pw_uid, nobody.pw_gid)
+    program = bin_dir / "gracemail"
+    program.write_text(
+        "#!/bin/sh\n"
+        f"export PYTHONPATH='{pythonpath}' GRACEMAIL_MODEL_PATH='{model}' "
+        f"GRACEMAIL_DATA_DIR='{data}'\n"
+        f"exec '{python}' -m service filter\n"
+    )
+    program.chmod(0o755)
+    server = make_dovecot(sieve=sieve, filter_bin_dir=bin_dir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(bin_dir, ignore_errors=True)
 
 
 def main() -> None:

@@ -41,6 +41,7 @@ def test_classify_jsonl_on_unseen_mail_with_a_broken_file(
             "path",
             "message_id",
             "label",
+            "kind",
             "confidence",
             "contact_name",
             "company",
