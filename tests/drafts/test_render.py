@@ -8,9 +8,12 @@ from datetime import date, datetime
 
 import pytest
 
+from drafts import blocks
+from drafts.blocks import Context
 from drafts.checkin import pick_checkin_date
 from drafts.compose import compose_message
-from drafts.phrases import LANGUAGES, phrases
+from drafts.facts import Facts
+from drafts.phrases import LANGUAGES, Phrasebook, phrases
 from drafts.profile import Profile, Referrer
 from drafts.render import Incoming, render_drafts, reply_subject
 
@@ -215,14 +218,28 @@ def test_a_question_in_the_mail_is_flagged_in_the_note() -> None:
 @pytest.mark.parametrize(
     ("text", "has", "lacks"),
     [
-        ("The role is on hold until Q3.", ["you know where to find me", "6 July 2026"], ["close it was"]),
-        ("You were a very close second. If anything changes we'll know by 31 March.", ["close it was", "shortly after 31 March 2026"], ["you know where to find me", "In the meantime"]),
+        ("The role is on hold until Q3.", ["you know where to find me", "6 July 2026"], ["how close the decision was"]),
+        ("You were a very close second. If anything changes we'll know by 31 March.", ["how close the decision was", "shortly after 31 March 2026"], ["you know where to find me", "In the meantime"]),
         ("We have postponed the decision; we will let you know by 15 April.", ["hearing from you around 15 April 2026"], ["you know where to find me", "check in"]),
     ],
 )  # fmt: skip
 def test_not_now_subtypes(text: str, has: list[str], lacks: list[str]) -> None:
     body = drafts_of(incoming("not_now", "en", text=text))["not_now"]
     assert all(h in body for h in has) and not any(x in body for x in lacks), body
+
+
+@pytest.mark.parametrize("language", ALL)
+@pytest.mark.parametrize("kind", ["close_second", "deferred"])
+@pytest.mark.parametrize("register", ["formal", "informal"])
+def test_every_not_now_subtype_reads_finished_and_names_the_company(
+    language: str, kind: str, register: str
+) -> None:
+    book = Phrasebook(language, register, {"name": "Dana", "company": "Acme Robotics", "role": ""})
+    facts = Facts(not_now=kind, promised=date(2026, 4, 15), named=date(2026, 4, 15))  # type: ignore[arg-type]
+    ctx = Context(greeting="Hi", signature="Sam", sent=date(2026, 3, 10), checkin=date(2026, 4, 17))
+    body = blocks.not_now(book, facts, ctx)
+    stray = r"\s[,.]" if language == "fr" else r"\s[,.;]"  # French puts a space before ;
+    assert "{" not in body and "Acme Robotics" in body and not re.search(rf"  |{stray}", body), body
 
 
 def test_a_promised_date_sets_the_followup_a_few_days_after() -> None:
