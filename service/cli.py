@@ -61,8 +61,6 @@ def classify(
     ] = "text",
 ) -> None:
     """Label messages; errors go to stderr and the run goes on (exit 1 if any file failed)."""
-    from service.schemas import Classification
-
     classifier = _classifier(_settings())
     failed = 0
     batch: list[tuple[Path, Message]] = []
@@ -71,6 +69,8 @@ def classify(
         messages = [m for _, m in batch]
         for (path, msg), p in zip(batch, classifier.predict_many(messages), strict=True):
             if format == "jsonl":
+                from service.schemas import Classification
+
                 row = Classification.of(msg.message_id, p).model_dump(exclude={"language"})
                 typer.echo(json.dumps({"path": str(path), **row}, ensure_ascii=False))
             else:
@@ -428,6 +428,12 @@ def db_upgrade() -> None:
     if before != HEAD:
         database.upgrade()
     typer.echo(f"database {settings.resolved_database_url}: revision {before or 'none'} -> {HEAD}")
+
+
+from service.accounts_cli import accounts, worker  # noqa: E402  (many mailboxes, issue 13)
+
+app.add_typer(accounts, name="accounts")
+app.command()(worker)
 
 
 def main() -> None:
