@@ -10,7 +10,11 @@ The tests check its probabilities against `Pipeline.predict_proba`.
 
 from __future__ import annotations
 
+import io
+import mmap
 import os
+import struct
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,10 +247,45 @@ def save_runtime(runtime: Runtime, path: Path) -> None:
     tmp.replace(path)  # a reader never sees half a file
 
 
+def _mapped_arrays(path: Path) -> dict[str, np.ndarray]:
+    """Return the arrays of an uncompressed .npz as read-only views of the file, mapped in memory.
+
+    A run that scores one message touches a few pages of the weights: mapped, only those become
+    resident, and processes scoring from the same file share them. Refuses object arrays, as
+    np.load(allow_pickle=False) does; raises ValueError for a compressed or odd member.
+    """
+    with path.open("rb") as fh:
+        buffer = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    arrays: dict[str, np.ndarray] = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
+                raise ValueError(f"{path}: {info.filename} is not a stored .npy")
+            name_len, extra_len = struct.unpack("<HH", buffer[info.header_offset + 26 :][:4])
+            start = info.header_offset + 30 + name_len + extra_len
+            header = io.BytesIO(buffer[start : start + 4096])
+            major, _ = np.lib.format.read_magic(header)
+            read = (
+                np.lib.format.read_array_header_1_0
+                if major == 1
+                else np.lib.format.read_array_header_2_0
+            )
+            shape, fortran, dtype = read(header)
+            if dtype.hasobject:
+                raise ValueError(f"{path}: {info.filename} holds Python objects")
+            arrays[info.filename[: -len(".npy")]] = np.ndarray(
+                shape, dtype, buffer, start + header.tell(), order="F" if fortran else "C"
+            )
+    return arrays
+
+
 def load_runtime(path: Path) -> Runtime:
     """Read a runtime saved by save_runtime; raises ValueError for a file of another format."""
-    with np.load(path, allow_pickle=False) as data:
-        arrays = {name: data[name] for name in data.files}
+    try:
+        arrays = _mapped_arrays(path)
+    except (ValueError, struct.error, zipfile.BadZipFile):  # not mappable: read it whole
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
     if int(arrays.get("format", -1)) != FORMAT or str(arrays["preprocessor"]) != _PREPROCESSOR:
         raise ValueError(f"{path}: not a gracemail runtime of format {FORMAT}")
 

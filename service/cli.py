@@ -15,6 +15,8 @@ from service.config import Settings, load_settings
 # A run per message (a mail filter, a script) pays for every import: the heavy ones (scikit-learn
 # to train, SQLAlchemy to store, FastAPI to serve) are imported by the commands that need them.
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from classifier.model import Classifier
     from service.filter import Verdict
     from service.mail.poller import Poller
@@ -39,9 +41,12 @@ def _classifier(settings: Settings) -> Classifier:
     if is_fresh_for_corpus(path):
         return load_classifier(path)  # numpy only: scikit-learn stays unimported
     from classifier.train import ensure_classifier
+    from service.modelfile import needs_training, stored_corrections
 
-    typer.echo(f"gracemail: training the model into {path} (once) ...", err=True)
-    return ensure_classifier(path)
+    corrections = stored_corrections(settings)  # a model retrained with them is the one to keep
+    if needs_training(path, corrections):
+        typer.echo(f"gracemail: training the model into {path} (once) ...", err=True)
+    return ensure_classifier(path, extra=corrections)
 
 
 def expand_paths(paths: list[Path]) -> Iterator[Path]:
@@ -228,6 +233,9 @@ def serve(
         bool, typer.Option(help="bind a non-local address without TLS (behind your own proxy)")
     ] = False,
     new_token: Annotated[bool, typer.Option(help="replace the REST API's bearer token")] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="uvicorn worker processes; each loads the model")
+    ] = 1,
 ) -> None:
     """Run the web page and API; with no mailbox configured, on the demo inbox from data/."""
     import sys
@@ -290,7 +298,11 @@ def serve(
         err=True,
     )
     uvicorn.run(
-        app_,
+        # several workers each build their app from the environment; setup and the poller above
+        # ran once, here
+        "service.cli:worker_app" if workers > 1 else app_,
+        factory=workers > 1,
+        workers=workers if workers > 1 else None,
         host=bind,
         port=port or settings.web_port,
         log_level="warning",
@@ -301,6 +313,14 @@ def serve(
         proxy_headers=False,
         server_header=False,
     )
+
+
+def worker_app() -> FastAPI:
+    """Return the app one of `serve --workers N`'s processes serves, its model loaded from disk."""
+    from service.web.app import create_app
+
+    settings = load_settings()
+    return create_app(settings, _classifier(settings))
 
 
 def _announce_token(token: str, settings: Settings) -> None:

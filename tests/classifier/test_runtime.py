@@ -133,3 +133,16 @@ def test_pipelines_of_another_shape_are_scored_by_scikit_learn(classifier: Class
     labels, kinds = slow.probabilities([text])
     assert kinds is None
     assert np.abs(labels - other.predict_proba([text])).max() < 1e-12
+
+
+def test_the_npz_is_mapped_read_only_and_a_compressed_one_loads_too(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    assert not runtime.label.weights.flags.writeable  # a view of the mapped file, not a copy
+    path = runtime_path(Path(os.environ["GRACEMAIL_MODEL_PATH"]))
+    compressed = tmp_path / "compressed.npz"
+    with np.load(path, allow_pickle=False) as data:
+        np.savez_compressed(compressed, **{name: data[name] for name in data.files})
+    again = load_runtime(compressed)
+    text = ["Unfortunately we will not be moving forward with your application."]
+    assert np.array_equal(again.probabilities(text)[0], runtime.probabilities(text)[0])
