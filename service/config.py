@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     smtp_tls_verify: bool = True
     # seconds each SMTP step may take; past DATA, a timeout leaves the send `unknown`
     smtp_timeout: float = Field(default=30.0, gt=0, le=600)
+    # after "Approve and send", this long to undo before SMTP is touched; 0 sends at once
+    send_undo_seconds: float = Field(default=20.0, ge=0, le=3600)
 
     web_host: str = "127.0.0.1"
     web_port: int = 8000
@@ -125,6 +127,14 @@ class Settings(BaseSettings):
     web_login_lockout_seconds: float = Field(default=900.0, ge=1)
     # where /docs loads Swagger UI from; a copy of swagger-ui-dist of your own works offline
     web_docs_assets: str = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
+
+    # many mailboxes (gracemail accounts / gracemail worker)
+    secret_key: SecretStr = SecretStr("")  # Fernet key that encrypts account passwords
+    worker_id: str = ""  # empty: host:pid:start time
+    worker_max_mailboxes: int = Field(default=200, ge=1)  # leases one worker holds at most
+    worker_lease_seconds: float = Field(default=30.0, ge=1)  # a dead worker's leases lapse after
+    worker_poll_seconds: float = Field(default=30.0, gt=0)  # between two syncs of one mailbox
+    worker_connections_per_host: int = Field(default=8, ge=1)  # IMAP connections at once, per host
 
     @field_validator("imap_folders")
     @classmethod

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import ColumnElement, column, func, insert, literal_column, select, table, update
+from sqlalchemy.orm import Session
 
 from classifier.labels import Label
 from service.store.db import Base, Database
-from service.store.tables import CheckpointRow, CorrectionRow, DraftRow, MessageRow
+from service.store.tables import (
+    AccountCheckpointRow,
+    CheckpointRow,
+    CorrectionRow,
+    DraftRow,
+    MessageRow,
+)
 
 
 class Checkpoint(NamedTuple):
@@ -25,11 +33,35 @@ def _values(row: Base) -> dict[str, object]:
     return {c.key: state[c.key] for c in row.__table__.columns if c.key in state}
 
 
-class Messages:
-    """Reads and writes messages, checkpoints and corrections."""
+# the columns a search looks in; on SQLite the FTS5 table of revision 0007 indexes the same ones
+SEARCHED = ("subject", "from_name", "from_addr", "company", "role", "text")
+_FTS = table("messages_fts", column("rowid"))
 
-    def __init__(self, db: Database) -> None:
+
+def _words(query: str) -> list[str]:
+    # words only: the user's quotes, stars and operators must not reach FTS5 or to_tsquery
+    return re.findall(r"\w+", query)
+
+
+class Messages:
+    """Reads and writes messages, checkpoints and corrections; of one account when given one."""
+
+    def __init__(self, db: Database, account_id: int | None = None) -> None:
         self.db = db
+        self.account_id = account_id  # None: the single user's mailbox
+
+    def _in_account(self) -> ColumnElement[bool]:
+        # folders and UIDs repeat from mailbox to mailbox: every poller query stays in its own
+        if self.account_id is None:
+            return MessageRow.account_id.is_(None)
+        return MessageRow.account_id == self.account_id
+
+    def _checkpoint_row(
+        self, s: Session, folder: str
+    ) -> CheckpointRow | AccountCheckpointRow | None:
+        if self.account_id is None:
+            return s.get(CheckpointRow, folder)
+        return s.get(AccountCheckpointRow, (self.account_id, folder))
 
     def get(self, message_id: str) -> MessageRow | None:
         """Return the stored message with this Message-ID, drafts loaded, or None."""
@@ -67,7 +99,7 @@ class Messages:
                 # bulk INSERT ... RETURNING: rows in the order given, far faster than one by one
                 ids = s.scalars(
                     insert(MessageRow).returning(MessageRow.id, sort_by_parameter_order=True),
-                    [_values(row) for row, _ in rows],
+                    [{**_values(row), "account_id": self.account_id} for row, _ in rows],
                 ).all()
                 draft_values = [
                     {**_values(draft), "message_pk": pk}
@@ -77,8 +109,10 @@ class Messages:
                 if draft_values:
                     s.execute(insert(DraftRow), draft_values)
             if checkpoint is not None:
-                current = s.get(CheckpointRow, checkpoint.folder)
-                if current is None:
+                current = self._checkpoint_row(s, checkpoint.folder)
+                if current is None and self.account_id is not None:
+                    s.add(AccountCheckpointRow(account_id=self.account_id, **checkpoint._asdict()))
+                elif current is None:
                     s.add(CheckpointRow(**checkpoint._asdict()))
                 else:
                     current.uidvalidity, current.last_uid = checkpoint[1:]
@@ -86,7 +120,7 @@ class Messages:
     def checkpoint(self, folder: str) -> Checkpoint | None:
         """Return a folder's checkpoint, or None before its first sync."""
         with self.db.session() as s:
-            row = s.get(CheckpointRow, folder)
+            row = self._checkpoint_row(s, folder)
             return Checkpoint(folder, row.uidvalidity, row.last_uid) if row else None
 
     def set_checkpoint(self, checkpoint: Checkpoint) -> None:
@@ -98,6 +132,7 @@ class Messages:
         with self.db.session() as s:
             query = select(MessageRow.uid, MessageRow.label).where(
                 MessageRow.folder == folder,
+                self._in_account(),
                 MessageRow.mailbox_labelled.is_(False),
                 MessageRow.uid.is_not(None),
                 MessageRow.label != "other",
@@ -110,7 +145,11 @@ class Messages:
             for i in range(0, len(uids), 500):
                 s.execute(
                     update(MessageRow)
-                    .where(MessageRow.folder == folder, MessageRow.uid.in_(uids[i : i + 500]))
+                    .where(
+                        MessageRow.folder == folder,
+                        self._in_account(),
+                        MessageRow.uid.in_(uids[i : i + 500]),
+                    )
                     .values(mailbox_labelled=True)
                 )
 
@@ -124,6 +163,39 @@ class Messages:
             for row in rows:
                 _ = row.drafts
             return rows
+
+    def find(
+        self, label: str = "", kind: str = "", query: str = "", limit: int = 200
+    ) -> list[MessageRow]:
+        """Return messages, newest first, of a label and kind and holding every word of query.
+
+        Each word matches as a prefix ("analy" finds "Analyst") in sender, company, role, subject
+        and text: with FTS5 on SQLite, with to_tsvector on PostgreSQL.
+        """
+        with self.db.session() as s:
+            stmt = select(MessageRow).order_by(MessageRow.id.desc()).limit(limit)
+            if label:
+                stmt = stmt.where(MessageRow.label == label)
+            if kind:
+                stmt = stmt.where(MessageRow.kind == kind)
+            words = _words(query)
+            if words:
+                stmt = stmt.where(self._matches(words))
+            rows = list(s.scalars(stmt))
+            for row in rows:
+                _ = row.drafts
+            return rows
+
+    def _matches(self, words: list[str]) -> ColumnElement[bool]:
+        if self.db.engine.dialect.name == "sqlite":
+            fts = " ".join(f'"{w}"*' for w in words)
+            hits = select(_FTS.c.rowid).where(literal_column("messages_fts").op("MATCH")(fts))
+            return MessageRow.id.in_(hits)
+        document = func.to_tsvector(
+            "simple", func.concat_ws(" ", *(getattr(MessageRow, c) for c in SEARCHED))
+        )
+        wanted = func.to_tsquery("simple", " & ".join(f"{w}:*" for w in words))
+        return document.op("@@")(wanted)
 
     def corrections(self) -> list[tuple[bytes, Label]]:
         """Return (raw message, corrected label) pairs for retraining; the latest one wins."""

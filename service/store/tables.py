@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.store.db import Base, utcnow
@@ -40,6 +40,8 @@ class MessageRow(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     error: Mapped[str] = mapped_column(Text, default="")
     mailbox_labelled: Mapped[bool] = mapped_column(default=False)  # keyword/folder set on server
+    # the mailbox it came from (revision 0006); None for the single user's own
+    account_id: Mapped[int | None] = mapped_column(default=None, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     drafts: Mapped[list[DraftRow]] = relationship(
@@ -89,6 +91,7 @@ class DraftRow(Base):
     # naive UTC: after a no, the next working morning in the user's time zone (revision 0005)
     suggested_send_after: Mapped[datetime | None] = mapped_column(default=None)
     decline_reason: Mapped[str] = mapped_column(Text, default="")  # the reason a decline gave
+    send_at: Mapped[datetime | None] = mapped_column(default=None)  # naive UTC, while scheduled (0007)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     error: Mapped[str] = mapped_column(Text, default="")
     sent_message_id: Mapped[str] = mapped_column(Text, default="")
@@ -140,3 +143,49 @@ class WebSessionRow(Base):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column()
+
+
+class AccountRow(Base):
+    """A mailbox gracemail serves for one of many clients; passwords only as Fernet tokens."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    imap_host: Mapped[str] = mapped_column(String(255))
+    imap_port: Mapped[int] = mapped_column(default=0)
+    imap_user: Mapped[str] = mapped_column(String(255))
+    imap_tls: Mapped[str] = mapped_column(String(16), default="ssl")
+    imap_password: Mapped[bytes] = mapped_column(LargeBinary)  # Fernet token, never plain
+    smtp_host: Mapped[str] = mapped_column(String(255), default="")
+    smtp_port: Mapped[int] = mapped_column(default=0)
+    smtp_user: Mapped[str] = mapped_column(String(255), default="")
+    smtp_tls: Mapped[str] = mapped_column(String(16), default="starttls")
+    smtp_password: Mapped[bytes] = mapped_column(LargeBinary, default=b"")  # Fernet token
+    profile: Mapped[str] = mapped_column(Text, default="{}")  # ProfileSettings as JSON
+    enabled: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LeaseRow(Base):
+    """Which worker serves an account's mailbox, until when; one row per account."""
+
+    __tablename__ = "leases"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(255), default="")  # '' when nobody holds it
+    expires_at: Mapped[datetime] = mapped_column(default=utcnow)
+    takeovers: Mapped[int] = mapped_column(default=0)  # times claimed from a holder that lapsed
+
+
+class AccountCheckpointRow(Base):
+    """A stored Checkpoint of one account's folder."""
+
+    __tablename__ = "account_checkpoints"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    folder: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # UIDVALIDITY is an unsigned 32-bit number: past 2**31 it needs PostgreSQL's bigint
+    uidvalidity: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
