@@ -44,9 +44,9 @@ def hard_no(book: Phrasebook, facts: Facts, ctx: Context, ask_for_leads: bool) -
         offers.append(book.get("hard_no.call_yes"))
     if "introduction" in facts.offers:
         offers.append(book.get("hard_no.intro_yes"))
-    if "talent_pool" in facts.offers:
-        offers.append(book.get("hard_no.pool_yes"))
-    elif "keep_cv" in facts.offers:
+    if "talent_pool" in facts.offers and facts.pool_asked:
+        offers.append(book.get("hard_no.pool_yes"))  # consent only where it was asked
+    elif "talent_pool" in facts.offers or "keep_cv" in facts.offers:
         offers.append(book.get("hard_no.cv_kept"))
     if "other_role" in facts.offers:
         key = "hard_no.other_role" if facts.other_role else "hard_no.other_role_unnamed"

@@ -144,7 +144,7 @@ CUES: dict[str, dict[str, str]] = {
         "cs": r"(?:ponecháme|uchováme|uložíme|ponechat|uchovat)\w* (?:si )?(?:váš|tvůj|vaše|tvoje) (?:životopis|cv|údaje)",
     },
     "deadline": {
-        "en": r"\bby\b|\bbefore\b|\buntil\b|deadline|respond|let us know|get back to us|expires?|valid",
+        "en": r"\bby\b|\bbefore\b|\buntil\b|deadline|respond|let us know|get back to us|expires?|valid|review|consider|decide",
         "de": r"\bbis\b|spätestens|frist|rückmeldung|gültig",
         "fr": r"\bavant\b|d'ici|jusqu'au|\bau plus tard\b|délai|valable|réponse",
         "es": r"\bantes del?\b|\bhasta\b|plazo|respuesta|válida",

@@ -23,6 +23,21 @@ _QUOTED = re.compile(r"[“\"«„']([^”\"»“']{3,60})[”\"»“']")
 _CAPITALISED = re.compile(
     r"\b((?:[A-Z][\w+#-]*\s?){1,5})(?=\s*(?:role|position|opening|team|[,.()]|$))"
 )
+_ATTACHED = re.compile(
+    r"attach|enclosed|letter|anbei|angehängt|beigefügt|ci-joint|pièce jointe|adjunt|bijgevoegd|"
+    r"allegat|em anexo|bifogat|załącz|vedhæft|vedlagt|liitteenä|v příloze",
+    re.IGNORECASE,
+)
+# Words that ask for consent or invite, so a talent pool is offered, not just announced.
+_CONSENT = re.compile(
+    r"\?|would you like|if you(?:'d| would)? like|are you happy|if you agree|with your (?:permission|consent)|"
+    r"let us know if|please confirm|opt in|einverstanden|zustimmung|möchten sie|möchtest du|"
+    r"accord|souhaitez|consentement|de acuerdo|consentimiento|te gustaría|le gustaría|akkoord|"
+    r"toestemming|consenso|d'accordo|consentimento|samtycke|godkänner|zgod|samtykke|suostumu|souhlas|"
+    r"add you|include you|invite you|join our|aufnehmen|ajouter|incluir|inserir|toevoegen|voegen je|"
+    r"lägga till|dodać|zachować|tilføje|have dig med|ha deg med|lisätä|zařadi",
+    re.IGNORECASE,
+)
 # Past this a date is no longer the time to come back, it is a misread ("in 2031").
 _HORIZON = timedelta(days=730)
 
@@ -46,6 +61,7 @@ class Facts:
     named: date | None = None  # the day those words (or the promise) point at
     not_now: NotNow = ""
     offered_role: str = ""  # the role an offer names, which the acceptance restates
+    pool_asked: bool = False  # the mail asks for consent to keep the candidate in a talent pool
 
 
 def next_workday(day: date) -> date:
@@ -72,6 +88,14 @@ def split_sentences(text: str) -> list[str]:
         if part and not part.startswith(">"):
             out.append(part)
     return out
+
+
+def _near(pattern: re.Pattern[str], sentence: str, when: When) -> bool:
+    """Return whether a cue sits just before or after the words of a time (start date: 1 May)."""
+    for m in pattern.finditer(sentence):
+        if 0 <= when.span[0] - m.end() <= 50 or 0 <= m.start() - when.span[1] <= 30:
+            return True
+    return False
 
 
 def _stage(sentences: list[str], language: str) -> Stage:
@@ -120,10 +144,10 @@ def read_facts(text: str, language: str, sent: date) -> Facts:
     terms: list[str] = []
     deadline = start = promised = None
     checkin_from: list[tuple[When, str]] = []
-    close = paused = False
+    close = paused = pool_asked = False
     for sentence in sentences:
         times = _future(find_times(sentence, language, sent), sent)
-        is_start = bool(cue("start", language).search(sentence))
+        is_start = any(_near(cue("start", language), sentence, t) for t in times)
         is_promise = bool(cue("promise", language).search(sentence))
         is_cv = bool(cue("keep_cv", language).search(sentence))
         if sentence.endswith("?"):
@@ -139,8 +163,10 @@ def read_facts(text: str, language: str, sent: date) -> Facts:
             offers.append("keep_cv")
             cv_months = _months(times[0], sent)
             continue  # a CV kept twelve months is no time to check in
-        if _MONEY.search(sentence) or _TERMS.search(sentence):
-            terms.append(sentence[:200])
+        if _MONEY.search(sentence) or (_TERMS.search(sentence) and not _ATTACHED.search(sentence)):
+            terms.append(sentence[:200])  # a letter "with salary and benefits" states no term
+        if cue("talent_pool", language).search(sentence) and _CONSENT.search(sentence):
+            pool_asked = True
         if cue("close_second", language).search(sentence):
             close = True
         if cue("paused", language).search(sentence) and not (is_promise and times):
@@ -184,6 +210,7 @@ def read_facts(text: str, language: str, sent: date) -> Facts:
         named=named,
         not_now=not_now,
         offered_role=_offered_role(text, language),
+        pool_asked=pool_asked,
     )
 
 

@@ -209,6 +209,19 @@ def test_hard_no_answers_the_reason_and_takes_up_what_is_offered() -> None:
     assert "in the interviews" in body
 
 
+def test_details_kept_on_file_are_thanked_for_not_consented_to() -> None:
+    text = "Unfortunately we will not be moving forward. We'll keep your details on file."
+    body = drafts_of(incoming("hard_no", "en", text=text))["hard_no"]
+    assert "Thank you for keeping my CV on file." in body and "talent pool" not in body
+
+
+def test_a_letter_that_lists_start_date_and_salary_states_neither() -> None:
+    text = "The formal letter with salary, start date and benefits is attached; it's yours to review over the next week."
+    d = drafts_of(incoming("offer", "en", text=text))
+    assert "Start date:" not in d["offer_accept"] and "- The formal letter" not in d["offer_accept"]
+    assert "my answer by 16 March 2026" in d["offer_hold"]
+
+
 def test_a_question_in_the_mail_is_flagged_in_the_note() -> None:
     text = "We will not be moving forward. May I keep your details for future roles?"
     d = render_drafts(incoming("hard_no", "en", text=text), PROFILE, TODAY)[0]
