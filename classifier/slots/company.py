@@ -101,6 +101,9 @@ _DISPLAY_SUFFIXES = tuple(
 )
 
 
+_MAX_NAME = 200  # characters of a name worth cleaning: longer is never a company or a sender
+
+
 def _strip_display_suffix(name: str) -> str:
     """Return name without trailing team words: "Acme Robotics Talent Team" -> "Acme Robotics"."""
     changed = True
@@ -180,6 +183,19 @@ _TEAM_TAIL = re.compile(
 )
 
 
+# Job boards write on an employer's behalf from their own domain: it never names the employer.
+_JOB_BOARD = re.compile(
+    r"linkedin|indeed|stepstone|xing|glassdoor|dice\.|jobbnorge|jobindex|monster|totaljobs|reed\."
+    r"|infojobs|pracuj|welcometothejungle|finn\.no|jobs\.cz|jobteaser|ziprecruiter|otta|wellfound"
+    r"|hellowork|apec|jobup|karriere\.at|nofluff|justjoin|duunitori|oikotie|platsbanken|jobnet",
+    re.IGNORECASE,
+)
+# A run of capitalised words, as a company's name is written; bounded, so linear on any text.
+_CAP_RUN = re.compile(
+    r"\b[A-ZÀ-Þ][\w&'’-]{0,30}(?:[ \t]+(?:&[ \t]+)?[A-ZÀ-Þ0-9][\w&'’-]{0,30}){0,3}"
+)
+
+
 def _domain_key(address: str) -> str:
     local, _, domain = address.partition("@")
     parts = domain.split(".")
@@ -199,6 +215,8 @@ def _domain_key(address: str) -> str:
 
 def _clean_company(name: str) -> str:
     name = cut_at_sentence_end(name)
+    if len(name) > _MAX_NAME:  # no company is named so long; the $-anchored rules would be slow
+        return ""
     name = name.strip(" .,'’\":;-–—|")
     name = _DROP_LEGAL.sub("", name)
     name = _EDGE_WORDS.sub("", name).strip(" .,'’\":;-–—|")
@@ -207,6 +225,8 @@ def _clean_company(name: str) -> str:
 
 def _company_from_display(msg: Message) -> str:
     name = msg.from_name.strip()
+    if len(name) > _MAX_NAME:
+        return ""
     person = sender_person(msg)
     if not name or (person and not re.search(r"\s(?:at|from|via|bei|chez|@|\|)\s", name)):
         return ""
@@ -280,8 +300,9 @@ def find_company(msg: Message, text: str, contact_name: str, sig_start: int = -1
         for co in _signature_companies(lines, sig_start):
             add(co, 2)
     for line in lines[-8:]:
-        team = _TEAM_TAIL.search(line) if TEAM_HINT.search(line) else None
-        if team and len(line) < 70:
+        # short lines only: _TEAM_TAIL searched along a long run of spaces is quadratic
+        team = _TEAM_TAIL.search(line) if len(line) < 70 and TEAM_HINT.search(line) else None
+        if team:
             head = line[: team.start()]
             if _COMPANY_TAIL.fullmatch(head):
                 add(head, 2)
@@ -311,6 +332,18 @@ def find_company(msg: Message, text: str, contact_name: str, sig_start: int = -1
                     + (" " + legal if legal in ("GmbH", "AG", "LLP", "Co.") else ""),
                     1,
                 )
+    board = _JOB_BOARD.search(domain)
+    if key and len(key) >= 4 and not agency and not board and not any(k == key for k in scores):
+        # the sender's domain (or ATS sub-domain) names the company: find how the text writes it
+        for source in (subject, body, "\n".join(lines[-12:])):
+            for match in _CAP_RUN.finditer(source):
+                words = match.group(0).split()
+                for n in range(len(words), 0, -1):
+                    name = " ".join(words[:n])
+                    squashed = squash(name)
+                    if squashed == key:
+                        add(name, 1)
+                        break
     # merge "Atlas Green" into "Atlas Green Energy": the longer form wins when both are seen
     for short in list(scores):
         for long in scores:
