@@ -141,7 +141,7 @@ def test_each_label_gets_its_drafts() -> None:
         (
             "fr",
             "Merci pour ta candidature, on te tient au courant.",
-            "Bonjour Dana Smith,",
+            "Bonjour Dana,",
             "ton",
             "Si vous",
         ),
@@ -149,7 +149,7 @@ def test_each_label_gets_its_drafts() -> None:
         (
             "es",
             "Gracias por tu candidatura, te escribimos pronto.",
-            "Hola, Dana Smith:",
+            "Hola, Dana:",
             "tu",
             " su ",
         ),
