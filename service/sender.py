@@ -103,6 +103,12 @@ class Sender:
             return self._busy(draft_id)
         return self._send_claimed(draft_id)
 
+    def send_approved(self, draft_id: int) -> SendResult:
+        """Send a draft approved earlier and queued, if this process wins its claim; else busy."""
+        if not self.settings.smtp_host:
+            return SendResult(draft_id, "refused", "set GRACEMAIL_SMTP_HOST to send mail")
+        return self._send_claimed(draft_id)
+
     def send_again(self, draft_id: int, confirmed: bool) -> SendResult:
         """Send an `unknown` draft again, with the same Message-ID, once the user confirmed it."""
         draft = self.drafts.get(draft_id)

@@ -1,0 +1,250 @@
+"""A stateless worker: claims mailboxes by lease, syncs each in turn, sends its approved drafts.
+
+Workers share nothing but the database. Each heartbeat renews the leases held, drops those lost
+(lapsed and taken, or their account disabled) and claims free or lapsed ones. A mailbox is
+synced on a pool thread, over a connection opened for that sync, so a worker serves far more
+mailboxes than it holds connections; a semaphore per IMAP host bounds those connections. A
+worker may die at any moment: a batch's labels, drafts and checkpoint commit together, every
+Message-ID is stored once, and a draft is claimed (approved → sending) before SMTP.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import copy
+import json
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from prometheus_client import Counter
+from pydantic import SecretStr
+
+from classifier.model import Classifier
+from service.config import ProfileSettings, Settings
+from service.ingest import Fetched, Ingest, Outcome
+from service.mail.imap import TRANSIENT, CredentialsError, Imap
+from service.mail.poller import Poller
+from service.sender import Sender, process_token
+from service.store import Checkpoint, Store
+from service.store.accounts import Account, Accounts
+from service.store.leases import Leases
+from service.store.messages import Messages
+
+log = logging.getLogger("gracemail.worker")
+account_var: contextvars.ContextVar[int | None] = contextvars.ContextVar("account", default=None)
+
+LABELLED = Counter("gracemail_messages_labelled", "Messages labelled, by label", ["label"])
+SENDS = Counter("gracemail_sends", "Drafts a worker tried to send, by outcome", ["status"])
+IMAP_ERRORS = Counter("gracemail_imap_errors", "IMAP syncs that failed, by host", ["host"])
+TAKEOVERS = Counter("gracemail_lease_takeovers", "Leases claimed from a worker that lapsed")
+
+
+class JsonLogs(logging.Formatter):
+    """Format a record as one JSON line with the account being served; never message content."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Return the record as JSON."""
+        line = {
+            "ts": round(record.created, 3),
+            "level": record.levelname,
+            "logger": record.name,
+            "account_id": account_var.get(),
+            "msg": record.getMessage(),
+        }
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info).splitlines()[-1]
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure_logging() -> None:
+    """Send INFO and above to stderr as JSON lines."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLogs())
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+
+
+class CountingIngest(Ingest):
+    """Ingest that counts the messages it labels for the first time."""
+
+    def handle_many(
+        self,
+        items: Sequence[Fetched],
+        folder: str = "",
+        source: str = "",
+        checkpoint: Checkpoint | None = None,
+    ) -> list[Outcome]:
+        """Handle items as Ingest does, then count the new ones by label."""
+        outcomes = super().handle_many(items, folder, source, checkpoint)
+        for outcome in outcomes:
+            if not outcome.duplicate and not outcome.error:
+                LABELLED.labels(outcome.label).inc()
+        return outcomes
+
+
+def account_settings(
+    base: Settings, account: Account, imap_password: str, smtp_password: str
+) -> Settings:
+    """Return base with the account's IMAP/SMTP settings, passwords and profile in place."""
+    return base.model_copy(
+        update={
+            "imap_host": account.imap_host,
+            "imap_port": account.imap_port,
+            "imap_user": account.imap_user,
+            "imap_password": SecretStr(imap_password),
+            "imap_oauth2_token": SecretStr(""),
+            "imap_tls": account.imap_tls,
+            "smtp_host": account.smtp_host,
+            "smtp_port": account.smtp_port,
+            "smtp_user": account.smtp_user,
+            "smtp_password": SecretStr(smtp_password),
+            "smtp_oauth2_token": SecretStr(""),
+            "smtp_tls": account.smtp_tls,
+            "profile": ProfileSettings.model_validate_json(account.profile or "{}"),
+        }
+    )
+
+
+@dataclass
+class Mailbox:
+    """One claimed account and what serving it needs."""
+
+    account: Account
+    settings: Settings
+    poller: Poller
+    sender: Sender
+    due: float = 0.0  # monotonic time of its next sync
+    running: Future[None] | None = field(default=None, repr=False)
+
+
+class Worker:
+    """Claims leases, syncs the claimed mailboxes and sends their approved drafts until stopped."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        classifier: Classifier,
+        stop: threading.Event | None = None,
+        store: Store | None = None,
+    ) -> None:
+        self.settings = settings
+        self.classifier = classifier  # one model per worker, shared by every mailbox
+        self.stop = stop or threading.Event()
+        self.store = store or Store(settings.resolved_database_url)
+        self.holder = settings.worker_id or process_token()
+        self.accounts = Accounts(self.store.db, settings.secret_key.get_secret_value())
+        self.leases = Leases(self.store.db)
+        self.held: dict[int, Mailbox] = {}
+        self._hosts: dict[str, threading.BoundedSemaphore] = {}
+        self._pool = ThreadPoolExecutor(
+            max_workers=settings.worker_connections_per_host * 4, thread_name_prefix="mailbox"
+        )
+
+    def run(self) -> None:
+        """Heartbeat and sync until stopped, then release the leases held."""
+        beat = self.settings.worker_lease_seconds / 3  # two missed beats still leave the lease
+        next_beat = 0.0
+        log.info("worker %s started", self.holder)
+        try:
+            while not self.stop.is_set():
+                if time.monotonic() >= next_beat:
+                    self.heartbeat()
+                    next_beat = time.monotonic() + beat
+                self.schedule()
+                self.stop.wait(0.1)
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self.leases.release(self.holder, list(self.held))
+            log.info("worker %s stopped; %d leases released", self.holder, len(self.held))
+
+    def heartbeat(self) -> None:
+        """Renew the leases held, forget the lost ones, claim more up to the limit."""
+        ttl = self.settings.worker_lease_seconds
+        kept = self.leases.renew(self.holder, list(self.held), ttl)
+        for account_id in set(self.held) - kept:
+            log.warning("lease of account %s lost", account_id)
+            self.held.pop(account_id)
+        room = self.settings.worker_max_mailboxes - len(self.held)
+        for claimed in self.leases.claim(self.holder, room, ttl):
+            if claimed.takeover:
+                TAKEOVERS.inc()
+                log.info("took over the lease of account %s", claimed.account_id)
+            mailbox = self._mailbox(claimed.account_id)
+            if mailbox is not None:
+                self.held[claimed.account_id] = mailbox
+
+    def schedule(self) -> None:
+        """Start a sync of each held mailbox that is due and not syncing already."""
+        now = time.monotonic()
+        for mailbox in self.held.values():
+            if mailbox.due <= now and (mailbox.running is None or mailbox.running.done()):
+                mailbox.due = float("inf")  # set again when this sync ends
+                mailbox.running = self._pool.submit(self._serve, mailbox)
+
+    def _mailbox(self, account_id: int) -> Mailbox | None:
+        account = self.accounts.get(account_id)
+        if account is None:
+            return None
+        try:
+            secrets = self.accounts.credentials(account_id)
+        except Exception as exc:  # a wrong key is the operator's to fix; the others still run
+            log.error("account %s: cannot decrypt its passwords: %s", account_id, exc)
+            return None
+        settings = account_settings(
+            self.settings, account, secrets.imap_password, secrets.smtp_password
+        )
+        store = copy.copy(self.store)  # the shared engine, with messages of this account only
+        store.messages = Messages(self.store.db, account_id)
+        ingest = CountingIngest(self.classifier, settings.sender_profile(), store)
+        poller = Poller(settings, ingest, store, stop=self.stop)
+        return Mailbox(account, settings, poller, Sender(settings, store.drafts))
+
+    def _serve(self, mailbox: Mailbox) -> None:
+        token = account_var.set(mailbox.account.id)
+        delay = self.settings.worker_poll_seconds
+        try:
+            self._sync(mailbox)
+            self._send(mailbox)
+        except CredentialsError as exc:
+            log.error("IMAP login refused: %s", exc)
+            IMAP_ERRORS.labels(mailbox.account.imap_host).inc()
+            delay *= 10  # the password is wrong until someone fixes it
+        except (*TRANSIENT, ConnectionError) as exc:
+            log.warning("IMAP problem at %s: %s", mailbox.account.imap_host, exc)
+            IMAP_ERRORS.labels(mailbox.account.imap_host).inc()
+        except Exception:  # one broken mailbox must not stop the others
+            log.exception("sync failed")
+        finally:
+            mailbox.due = time.monotonic() + delay
+            account_var.reset(token)
+
+    def _sync(self, mailbox: Mailbox) -> None:
+        if mailbox.account.id not in self.held or self.stop.is_set():
+            return  # lost or stopping since it was scheduled
+        host = mailbox.account.imap_host
+        gate = self._hosts.setdefault(
+            host, threading.BoundedSemaphore(self.settings.worker_connections_per_host)
+        )
+        with gate:
+            imap = Imap(mailbox.settings)
+            try:
+                done = mailbox.poller.sync_all(imap)
+            except BaseException:
+                imap.abort()
+                raise
+            imap.close()
+        if done:
+            log.info("synced %d messages", done)
+
+    def _send(self, mailbox: Mailbox) -> None:
+        if not mailbox.settings.smtp_host:
+            return
+        for draft_id in self.accounts.drafts_to_send(mailbox.account.id):
+            if self.stop.is_set() or mailbox.account.id not in self.held:
+                return
+            result = mailbox.sender.send_approved(draft_id)
+            SENDS.labels(result.status).inc()
+            log.info("draft %s: %s", draft_id, result.status)
