@@ -9,8 +9,8 @@ if TYPE_CHECKING:  # scikit-learn only to build a pipeline: scoring reads normal
     from sklearn.pipeline import Pipeline
 
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[.,;:!?()]")
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_EMAIL = re.compile(r"\S+@\S+")
+_URL = re.compile(r"https?://\S++|www\.\S++")
+_EMAIL = re.compile(r"(?<!\S)(?=\S[^\s@]*+@\S)\S++")  # \S+@\S+ from word starts only: linear
 # Words that turn what follows into its opposite: "unable to offer you" is not an offer.
 _NEGATORS = frozenset(
     "not no never unable cannot can't won't wouldn't isn't aren't don't didn't couldn't unfortunately"
