@@ -33,6 +33,13 @@ _FORWARD = re.compile(
     re.IGNORECASE,
 )
 _SIG_DASHES = re.compile(r"^-- ?$")
+# Where a line could start a quote or a trailer, found in one scan of the text instead of three
+# regexes a line in Python: a superset of the rules' line starts, each confirmed by the rule itself.
+_MAY_QUOTE = re.compile(
+    r"^[^\S\n]*+(?:\**+(?:from|von|de|van|da|från)[^\S\n]*+:|(?:on|am|le|el|op|il giorno|em|den)\b"
+    r"|-{2,}+[^\S\n]*+[^\W\d_]|_{10})",
+    re.IGNORECASE | re.MULTILINE,
+)
 _MOBILE = re.compile(
     r"^\s*(?:Sent from my|Get Outlook for|Von meinem|Envoyé de mon|Enviado desde)", re.IGNORECASE
 )
@@ -47,10 +54,22 @@ _FOOTER = re.compile(
     r"|deze e-?mail|questa e-?mail|este e-?mail)",
     re.IGNORECASE,
 )
+_MAY_TRAIL = re.compile(
+    r"^(?:-- ?$|[^\S\n]*+(?:sent from my|get outlook for|von meinem|envoyé de mon|enviado desde"
+    r"|confidentiality|disclaimer|this |the information |if you |unsubscribe|to unsubscribe|you "
+    r"|manage |privacy |©|\(c\)|copyright|diese e|geschäftsführ|handelsregister|amtsgericht"
+    r"|registergericht|ce |este |deze e|questa e))",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
-def _cut_quotes(lines: list[str]) -> list[str]:
-    for i, line in enumerate(lines):
+def _cut_quotes(lines: list[str], text: str) -> list[str]:
+    """Return lines up to the first quoted message; text is the lines joined with newlines."""
+    i = pos = 0
+    for candidate in _MAY_QUOTE.finditer(text):
+        i += text.count("\n", pos, candidate.start())
+        pos = candidate.start()
+        line = lines[i]
         if _FORWARD.match(line):
             # a forward: the forwarded message is the content; keep it, drop the marker
             return lines[:i] + [x for x in lines[i + 1 :] if not _is_forward_header(x)]
@@ -58,6 +77,8 @@ def _cut_quotes(lines: list[str]) -> list[str]:
             return lines[:i]
         if _OUTLOOK_FROM.match(line) and any(_OUTLOOK_NEXT.match(x) for x in lines[i + 1 : i + 4]):
             return lines[:i]
+    if ">" not in text:
+        return lines
     return [line for line in lines if not line.lstrip().startswith(">")]
 
 
@@ -73,7 +94,12 @@ def _is_forward_header(line: str) -> bool:
 
 def _cut_trailers(lines: list[str]) -> list[str]:
     start = len(lines) * 2 // 5  # footers and signatures live at the end, not the top
-    for i in range(start, len(lines)):
+    text = "\n".join(lines)
+    i = start
+    pos = len("\n".join(lines[:start])) + 1 if start else 0
+    for candidate in _MAY_TRAIL.finditer(text, pos):
+        i += text.count("\n", pos, candidate.start())
+        pos = candidate.start()
         line = lines[i]
         if _SIG_DASHES.match(line) or _MOBILE.match(line) or _FOOTER.match(line):
             return lines[:i]
@@ -82,13 +108,13 @@ def _cut_trailers(lines: list[str]) -> list[str]:
 
 def split_body(text: str) -> tuple[str, str]:
     """Return (text without quoted messages, text also without signature trailers and footers)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    unquoted = _cut_quotes(lines)
+    normal = text.replace("\r\n", "\n").replace("\r", "\n")
+    unquoted = _cut_quotes(normal.split("\n"), normal)
     result = "\n".join(_cut_trailers(unquoted)).strip()
     return "\n".join(unquoted).strip(), result if result else text.strip()
 
 
 def strip_quotes(text: str) -> str:
     """Return text without quoted earlier messages, keeping signatures and footers."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(_cut_quotes(lines)).strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(_cut_quotes(text.split("\n"), text)).strip()
