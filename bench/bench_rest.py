@@ -159,17 +159,18 @@ def main() -> None:
     command = [sys.executable, "-m", "service", "serve", "--port", str(port)]
     if workers > 1:
         command += ["--workers", str(workers)]
-    server = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    log = (tmp / "serve.log").open("wb")
+    server = subprocess.Popen(command, env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stderr=log)
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and server.poll() is None:
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
+        else:
+            raise RuntimeError(f"serve did not start: {(tmp / 'serve.log').read_text()[-2000:]}")
         time.sleep(3)  # settled: the demo inbox loaded, nothing in flight
         idle = memory_kb(server.pid)
         bodies = [p.read_bytes() for p in sorted((data_dir() / "holdout").glob("*.eml"))]
