@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal, NamedTuple, cast, get_args
 
 from sqlalchemy import CursorResult, Result, func, select, update
@@ -13,15 +13,20 @@ from drafts.kinds import REPLY_KINDS
 from service.store.db import Database, utcnow
 from service.store.tables import CorrectionRow, DraftRow, DraftVersionRow, MessageRow
 
-DraftStatus = Literal["pending", "approved", "sending", "sent", "failed", "unknown", "discarded"]
+DraftStatus = Literal[
+    "pending", "scheduled", "approved", "sending", "sent", "failed", "unknown", "discarded"
+]
 DRAFT_STATUSES: tuple[DraftStatus, ...] = get_args(DraftStatus)
 # The only moves a draft may make. approved→sending→sent is one send. `failed` means the mail
 # surely did not go out (the SMTP conversation broke before the message was handed over);
 # `unknown` means it may have (the connection broke after DATA). Only the user, or a copy found
-# over IMAP, settles `unknown`: unknown→approved is a resend the user confirmed.
+# over IMAP, settles `unknown`: unknown→approved is a resend the user confirmed. `scheduled` is
+# the undo window: the user approved it, SMTP is not touched before send_at, and an undo takes
+# it back to pending; the dispatcher moves it to pending just before it sends it.
 MOVES: dict[DraftStatus, frozenset[DraftStatus]] = {
-    "pending": frozenset({"approved", "discarded"}),
-    "failed": frozenset({"approved", "discarded"}),
+    "pending": frozenset({"approved", "scheduled", "discarded"}),
+    "scheduled": frozenset({"pending"}),
+    "failed": frozenset({"approved", "scheduled", "discarded"}),
     "approved": frozenset({"sending", "failed"}),
     "sending": frozenset({"sent", "failed", "unknown"}),
     "unknown": frozenset({"sent", "approved"}),
@@ -30,7 +35,8 @@ MOVES: dict[DraftStatus, frozenset[DraftStatus]] = {
 }
 EDITABLE: tuple[DraftStatus, ...] = ("pending", "failed")  # surely not out: may be edited, sent
 IN_DOUBT: tuple[DraftStatus, ...] = ("sending", "unknown")  # may be out: never sent blindly
-WAITING: tuple[DraftStatus, ...] = (*EDITABLE, *IN_DOUBT)  # the user still has to act
+WAITING: tuple[DraftStatus, ...] = (*EDITABLE, "scheduled", *IN_DOUBT)  # the user may still act
+TAKEN: tuple[DraftStatus, ...] = ("scheduled", "approved", "sending", "sent", "unknown")
 VersionReason = Literal["edit", "conflict", "redraft"]
 SaveOutcome = Literal["saved", "unchanged", "stale", "locked", "missing"]
 
@@ -105,6 +111,38 @@ class Drafts:
             for row in rows:
                 _ = row.drafts
             return rows
+
+    def count_waiting(self) -> int:
+        """Return how many drafts (follow-ups aside) still wait for the user."""
+        with self.db.session() as s:
+            query = select(func.count(DraftRow.id)).where(
+                DraftRow.status.in_(WAITING), DraftRow.kind != "followup"
+            )
+            return s.scalar(query) or 0
+
+    def reply_taken(self, message_pk: int) -> DraftRow | None:
+        """Return the reply to a message that is sent or on its way, if one is: it closes the rest."""
+        with self.db.session() as s:
+            query = select(DraftRow).where(
+                DraftRow.message_pk == message_pk,
+                DraftRow.kind.in_(REPLY_KINDS),
+                DraftRow.status.in_(TAKEN),
+            )
+            return s.scalars(query.order_by(DraftRow.id).limit(1)).first()
+
+    def next_scheduled(self) -> datetime | None:
+        """Return when the next scheduled draft goes out, or None when none is scheduled."""
+        with self.db.session() as s:
+            query = select(func.min(DraftRow.send_at)).where(DraftRow.status == "scheduled")
+            return s.scalar(query)
+
+    def due_scheduled(self, now: datetime) -> list[int]:
+        """Return the ids of scheduled drafts whose undo window has passed, oldest first."""
+        with self.db.session() as s:
+            query = select(DraftRow.id).where(
+                DraftRow.status == "scheduled", DraftRow.send_at <= now
+            )
+            return list(s.scalars(query.order_by(DraftRow.send_at, DraftRow.id)))
 
     def list_sent(self, limit: int = 500) -> list[DraftRow]:
         """Return sent drafts, the latest first, each with its message."""
@@ -193,6 +231,26 @@ class Drafts:
         if outcome == "stale" and row is not None and row.status not in EDITABLE:
             outcome = "locked"
         return Saved(outcome, row)
+
+    def schedule(self, draft_id: int, send_at: datetime) -> bool:
+        """Approve a pending or failed draft to go out at send_at (naive UTC); return whether it moved."""
+        with self.db.session() as s:
+            result = s.execute(
+                update(DraftRow)
+                .where(DraftRow.id == draft_id, DraftRow.status.in_(EDITABLE))
+                .values(status="scheduled", send_at=send_at, error="")
+            )
+            return _changed_one(result)
+
+    def unschedule(self, draft_id: int) -> bool:
+        """Take a scheduled draft back to pending (the undo); return False once it is on its way."""
+        with self.db.session() as s:
+            result = s.execute(
+                update(DraftRow)
+                .where(DraftRow.id == draft_id, DraftRow.status == "scheduled")
+                .values(status="pending", send_at=None)
+            )
+            return _changed_one(result)
 
     def discard(self, draft_id: int) -> bool:
         """Discard a draft not yet on its way; return False when it is sent or sending."""

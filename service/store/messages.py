@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple, cast
 
-from sqlalchemy import ColumnElement, insert, select, update
+from sqlalchemy import ColumnElement, column, func, insert, literal_column, select, table, update
 from sqlalchemy.orm import Session
 
 from classifier.labels import Label
@@ -30,6 +31,16 @@ def _values(row: Base) -> dict[str, object]:
     """Return the column values set on an unsaved row; unset ones get their defaults on INSERT."""
     state = row.__dict__
     return {c.key: state[c.key] for c in row.__table__.columns if c.key in state}
+
+
+# the columns a search looks in; on SQLite the FTS5 table of revision 0007 indexes the same ones
+SEARCHED = ("subject", "from_name", "from_addr", "company", "role", "text")
+_FTS = table("messages_fts", column("rowid"))
+
+
+def _words(query: str) -> list[str]:
+    # words only: the user's quotes, stars and operators must not reach FTS5 or to_tsquery
+    return re.findall(r"\w+", query)
 
 
 class Messages:
@@ -152,6 +163,39 @@ class Messages:
             for row in rows:
                 _ = row.drafts
             return rows
+
+    def find(
+        self, label: str = "", kind: str = "", query: str = "", limit: int = 200
+    ) -> list[MessageRow]:
+        """Return messages, newest first, of a label and kind and holding every word of query.
+
+        Each word matches as a prefix ("analy" finds "Analyst") in sender, company, role, subject
+        and text: with FTS5 on SQLite, with to_tsvector on PostgreSQL.
+        """
+        with self.db.session() as s:
+            stmt = select(MessageRow).order_by(MessageRow.id.desc()).limit(limit)
+            if label:
+                stmt = stmt.where(MessageRow.label == label)
+            if kind:
+                stmt = stmt.where(MessageRow.kind == kind)
+            words = _words(query)
+            if words:
+                stmt = stmt.where(self._matches(words))
+            rows = list(s.scalars(stmt))
+            for row in rows:
+                _ = row.drafts
+            return rows
+
+    def _matches(self, words: list[str]) -> ColumnElement[bool]:
+        if self.db.engine.dialect.name == "sqlite":
+            fts = " ".join(f'"{w}"*' for w in words)
+            hits = select(_FTS.c.rowid).where(literal_column("messages_fts").op("MATCH")(fts))
+            return MessageRow.id.in_(hits)
+        document = func.to_tsvector(
+            "simple", func.concat_ws(" ", *(getattr(MessageRow, c) for c in SEARCHED))
+        )
+        wanted = func.to_tsquery("simple", " & ".join(f"{w}:*" for w in words))
+        return document.op("@@")(wanted)
 
     def corrections(self) -> list[tuple[bytes, Label]]:
         """Return (raw message, corrected label) pairs for retraining; the latest one wins."""

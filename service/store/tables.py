@@ -91,7 +91,8 @@ class DraftRow(Base):
     # naive UTC: after a no, the next working morning in the user's time zone (revision 0005)
     suggested_send_after: Mapped[datetime | None] = mapped_column(default=None)
     decline_reason: Mapped[str] = mapped_column(Text, default="")  # the reason a decline gave
-    send_at: Mapped[datetime | None] = mapped_column(default=None)  # naive UTC, while scheduled (0007)
+    # naive UTC: when a scheduled draft goes out, once its undo window ends (revision 0007)
+    send_at: Mapped[datetime | None] = mapped_column(default=None)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     error: Mapped[str] = mapped_column(Text, default="")
     sent_message_id: Mapped[str] = mapped_column(Text, default="")
