@@ -135,6 +135,7 @@ class Settings(BaseSettings):
     worker_lease_seconds: float = Field(default=30.0, ge=1)  # a dead worker's leases lapse after
     worker_poll_seconds: float = Field(default=30.0, gt=0)  # between two syncs of one mailbox
     worker_connections_per_host: int = Field(default=8, ge=1)  # IMAP connections at once, per host
+    worker_metrics_port: int = 0  # >0: the worker serves its Prometheus counters there
 
     @field_validator("imap_folders")
     @classmethod

@@ -147,6 +147,10 @@ class Worker:
         """Heartbeat and sync until stopped, then release the leases held."""
         beat = self.settings.worker_lease_seconds / 3  # two missed beats still leave the lease
         next_beat = 0.0
+        if self.settings.worker_metrics_port:
+            from prometheus_client import start_http_server
+
+            start_http_server(self.settings.worker_metrics_port)
         log.info("worker %s started", self.holder)
         try:
             while not self.stop.is_set():

@@ -20,6 +20,7 @@ from service.training import Trainer
 from service.web import api, docs, login, pages
 from service.web.auth import Auth, LoginRequired
 from service.web.headers import SecurityHeaders
+from service.web.ops import router as ops_router
 from service.web.render import HERE
 from service.web.throttle import LoginThrottle
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings, classifier: Classifier, store: Store | None =
     )
     app.include_router(api.router)
     app.include_router(docs.router)
+    app.include_router(ops_router)  # /readyz and /metrics (issue 13)
     app.include_router(login.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -19,7 +19,7 @@ from service.store import Secrets, utcnow
 COOKIE = "gracemail_session"
 SESSION_DAYS = 14
 TOKEN_RECHECK_SECONDS = 2.0
-OPEN_PATHS = ("/healthz", "/login", "/static/")
+OPEN_PATHS = ("/healthz", "/readyz", "/login", "/static/")  # probes need no login
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
