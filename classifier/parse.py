@@ -1,7 +1,13 @@
-"""Turn raw RFC 822 bytes into a Message: headers decoded, body as text, quotes and footers cut."""
+"""Turn raw RFC 822 bytes into a Message: headers decoded, body as text, quotes and footers cut.
+
+Work per message is bounded whatever the bytes: parsing reads at most so many bytes, lines, header
+bytes, parts and nested multiparts, decoding stops at a size limit, and the text the classifier
+and the slot finders read is capped. Past each limit is attachments, long threads or an attack.
+"""
 
 from __future__ import annotations
 
+import codecs
 import email
 import email.message
 import hashlib
@@ -9,14 +15,35 @@ import re
 from dataclasses import dataclass, field
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parseaddr
+from typing import Any
 
 from classifier.htmltext import html_to_text
 from classifier.trim import split_body
 
-_SPACES = re.compile(r"\s+")
-_BOUNDARY = re.compile(rb';\s*boundary\s*=\s*(?:"([^"\r\n]+)"|([^\s;"]+))', re.IGNORECASE)
-_MIN_BOUNDARY = 16  # shorter ones could be words of the text: those are parsed as they are
+MAX_RAW_BYTES = 4_000_000  # the service cuts mail at 2 MB by default; this bounds any caller
+MAX_RAW_LINES = 10_000  # the stdlib parser takes 5-20 µs a header line; body lines cost less
+MAX_HEADER_BYTES = 64_000  # a real header block, Received and DKIM lines included, is a few KB
+MAX_HEADER_LINE = 8_000  # bytes of one header line; the middle of a longer one is dropped
+MAX_PARTS = 200  # lines that may start a MIME part (each costs ~0.3 ms); a real mail has tens
+MAX_BOUNDARIES = 50  # distinct MIME boundaries, so multiparts nest at most this deep
+MAX_ENCODED_CHARS = 1_500_000  # of one part's body as sent: enough for MAX_PART_BYTES in base64
 MAX_PART_BYTES = 512_000  # a job mail's text never needs more; bigger parts are cut, not refused
+MAX_BODY_CHARS = 512_000  # of plain text, and of HTML, over all parts: what is kept for display
+MAX_NEW_TEXT_CHARS = 64_000  # what the classifier and the slot finders read of the body
+MAX_HEADER_CHARS = 2_000  # of one header value; a subject or address list is far shorter
+
+_SPACES = re.compile(r"\s++")
+_BOUNDARY = re.compile(rb';\s*+boundary\s*+=\s*+(?:"([^"\r\n]++)"|([^\s;"]++))', re.IGNORECASE)
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+# A long header line keeps its start and its end: a subject's words, References' newest IDs.
+_LONG_LINE = re.compile(
+    rb"^([^\r\n]{%d})[^\r\n]*([^\r\n]{%d})(?=[\r\n]|\Z)"
+    % (MAX_HEADER_LINE // 2, MAX_HEADER_LINE // 2),
+    re.MULTILINE,
+)
+_MIN_BOUNDARY = 16  # shorter ones could be words of the text: those are parsed as they are
+# Codecs written in Python that are quadratic on long input; no mail is sent in them.
+_SLOW_CODECS = frozenset({"punycode", "idna"})
 
 
 class ParseError(ValueError):
@@ -48,11 +75,21 @@ class Message:
         return f"{self.subject}\n{self.new_text}"
 
 
-def decode_words(value: object) -> str:
-    """Return a header value with RFC 2047 encoded words decoded; never raises."""
+class _BoundedMessage(email.message.Message):
+    """A message part that keeps only the first MAX_ENCODED_CHARS of its body as parsed."""
+
+    def set_payload(self, payload: Any, charset: Any = None) -> None:
+        """Set the payload, cut to MAX_ENCODED_CHARS so decoding it stops at a size limit."""
+        if isinstance(payload, str | bytes) and len(payload) > MAX_ENCODED_CHARS:
+            payload = payload[:MAX_ENCODED_CHARS]
+        super().set_payload(payload, charset)
+
+
+def decode_words(value: object, limit: int = MAX_HEADER_CHARS) -> str:
+    """Return a header value with RFC 2047 encoded words decoded, cut at limit; never raises."""
     if not value:
         return ""
-    value = str(value)  # a header with raw 8-bit bytes comes back as a Header object
+    value = str(value)[:limit]  # a header with raw 8-bit bytes comes back as a Header object
     if "=?" not in value:  # no encoded words: most headers, and much faster
         return _SPACES.sub(" ", value).strip()
     try:
@@ -62,15 +99,18 @@ def decode_words(value: object) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _decode_part(part: email.message.Message) -> str:
-    payload = part.get_payload(decode=True)
+def _decode_part(part: email.message.Message, limit: int) -> str:
+    payload = part.get_payload(decode=True)  # at most MAX_ENCODED_CHARS were kept to decode
     if not isinstance(payload, bytes):
         return ""
-    payload = payload[:MAX_PART_BYTES]
+    payload = payload[: min(limit, MAX_PART_BYTES)]
     charset = part.get_content_charset() or "utf-8"
     try:
+        if codecs.lookup(charset).name in _SLOW_CODECS:
+            raise LookupError(charset)
         return payload.decode(charset, errors="replace")
-    except LookupError:  # an unknown charset name: latin-1 never fails and keeps ASCII right
+    except (LookupError, UnicodeError, ValueError):
+        # an unknown or broken charset name: latin-1 never fails and keeps ASCII right
         return payload.decode("latin-1")
 
 
@@ -78,6 +118,7 @@ def _bodies(msg: email.message.Message) -> tuple[str, str, list[str]]:
     plain: list[str] = []
     html: list[str] = []
     attachments: list[str] = []
+    room = {"text/plain": MAX_BODY_CHARS, "text/html": MAX_BODY_CHARS}
     for part in msg.walk():
         if part.is_multipart():
             continue
@@ -87,10 +128,10 @@ def _bodies(msg: email.message.Message) -> tuple[str, str, list[str]]:
         if "attachment" in disposition or (not ctype.startswith("text/") and part.get_filename()):
             attachments.append(decode_words(part.get_filename()) or ctype)
             continue
-        if ctype == "text/plain":
-            plain.append(_decode_part(part))
-        elif ctype == "text/html":
-            html.append(_decode_part(part))
+        if room.get(ctype, 0) > 0:  # once this much text is read, later parts are not decoded
+            text = _decode_part(part, room[ctype])
+            room[ctype] -= len(text) + 1
+            (plain if ctype == "text/plain" else html).append(text)
     return "\n".join(plain), "\n".join(html), attachments
 
 
@@ -122,11 +163,39 @@ def canonical_boundaries(raw: bytes) -> bytes:
     return raw
 
 
+def bound_raw(raw: bytes) -> bytes:
+    """Return raw cut to what parsing reads: so many bytes, lines, header bytes, parts, nestings.
+
+    A message within every limit comes back as it is. Cutting is lenient for the stdlib parser:
+    a multipart cut short is read as far as it goes.
+    """
+    # the header block ends at the first empty line; three finds in C beat one regex tenfold
+    ends = [at for at in (raw.find(b"\n\n"), raw.find(b"\n\r\n"), raw.find(b"\r\r")) if at >= 0]
+    end = min(ends, default=len(raw))
+    if end > MAX_HEADER_LINE:  # long header lines are cut and a huge header block too, not the body
+        head = _LONG_LINE.sub(rb"\1\2", raw[:end])[:MAX_HEADER_BYTES]
+        raw = head + raw[end:]
+    raw = raw[:MAX_RAW_BYTES]
+    if raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n") > MAX_RAW_LINES:
+        rest = _LINE_BREAK.split(raw, MAX_RAW_LINES)[-1]  # in C: a loop of finds would be Python
+        raw = raw[: len(raw) - len(rest)]
+    seen: set[bytes] = set()
+    for match in _BOUNDARY.finditer(raw):
+        seen.add(match.group(1) or match.group(2))
+        if len(seen) > MAX_BOUNDARIES:  # multiparts nested deeper: read up to that line
+            raw = raw[: raw.rfind(b"\n", 0, match.start()) + 1]
+            break
+    if raw.count(b"\n--") > MAX_PARTS:
+        rest = raw.split(b"\n--", MAX_PARTS + 1)[-1]
+        raw = raw[: len(raw) - len(rest) - 2]  # up to the newline before the first part too many
+    return raw
+
+
 def _parse(raw: bytes) -> Message:
     if not raw or not raw.strip():
         raise ParseError("empty message")
     try:
-        msg = email.message_from_bytes(canonical_boundaries(raw))
+        msg = email.message_from_bytes(canonical_boundaries(bound_raw(raw)), _class=_BoundedMessage)
     except Exception as exc:  # the stdlib parser is lenient; anything it raises is malformed input
         raise ParseError(f"unreadable message: {exc}") from exc
     if not msg.keys():
@@ -136,7 +205,7 @@ def _parse(raw: bytes) -> Message:
     except Exception as exc:
         raise ParseError(f"unreadable body: {exc}") from exc
     text = plain if plain.strip() else html_to_text(html)
-    unquoted, new_text = split_body(text)
+    unquoted, new_text = split_body(text[:MAX_NEW_TEXT_CHARS])
     from_name, from_addr = parseaddr(decode_words(msg.get("From")))
     reply_pairs = getaddresses([decode_words(msg.get("Reply-To"))])
     reply_to = next((addr for _, addr in reply_pairs if "@" in addr), "")
@@ -155,7 +224,7 @@ def _parse(raw: bytes) -> Message:
         reply_to=reply_to.lower(),
         to=decode_words(msg.get("To")),
         date=decode_words(msg.get("Date")),
-        references=decode_words(msg.get("References")) or decode_words(msg.get("In-Reply-To")),
+        references=_references(msg.get("References")) or decode_words(msg.get("In-Reply-To")),
         text=text,
         html=html,
         unquoted=unquoted,
@@ -165,23 +234,32 @@ def _parse(raw: bytes) -> Message:
     )
 
 
+def _references(value: object) -> str:
+    """Return the References header; when too long, its newest Message-IDs, as RFC 5322 trims."""
+    text = str(value or "")
+    if len(text) > MAX_HEADER_CHARS:
+        tail = text[-MAX_HEADER_CHARS:]
+        text = tail[tail.find("<") :] if "<" in tail else tail
+    return decode_words(text)
+
+
 def message_from_fields(
     sender: str, subject: str, body: str, html: str = "", message_id: str = ""
 ) -> Message:
     """Build a Message from loose fields, as the REST API receives them."""
-    from_name, from_addr = parseaddr(sender)
-    text = body if body.strip() else html_to_text(html)
-    unquoted, new_text = split_body(text)
+    from_name, from_addr = parseaddr(sender[:MAX_HEADER_CHARS])
+    text = (body if body.strip() else html_to_text(html))[:MAX_BODY_CHARS]
+    unquoted, new_text = split_body(text[:MAX_NEW_TEXT_CHARS])
     if not message_id:
         digest = hashlib.sha256(f"{sender}\n{subject}\n{body}\n{html}".encode()).hexdigest()
         message_id = f"<sha256-{digest[:32]}@gracemail.invalid>"
     return Message(
         message_id=message_id,
-        subject=subject,
+        subject=subject[:MAX_HEADER_CHARS],
         from_name=from_name,
         from_addr=from_addr.lower(),
         text=text,
-        html=html,
+        html=html[:MAX_BODY_CHARS],
         unquoted=unquoted,
         new_text=new_text,
     )

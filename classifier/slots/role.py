@@ -160,9 +160,14 @@ _ROLE_SUBJECT_TAIL = re.compile(
 )
 
 
+_MAX_ROLE = 200  # characters of a title worth cleaning
+
+
 def _clean_role(role: str) -> str:
     role = cut_at_sentence_end(role).strip(" .,:;!?-–—\"'“”")
     role = re.split(r"\s+(?:at|with|bei|chez|presso|bij|hos|for|in our|on the|within)\s+", role)[0]
+    if len(role) > _MAX_ROLE:  # no title is so long; the $-anchored rules below would be slow
+        return ""
     for _ in range(3):
         role = _ROLE_TRAIL.sub("", role).strip(" .,:;-–—")
         role = _ROLE_TAIL_WORDS.sub("", role).strip(" .,:;-–—")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import quopri
 import random
+import time
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +14,16 @@ from hypothesis import strategies as st
 
 from classifier.corpus import corpus_dir
 from classifier.model import Classifier
-from classifier.parse import ParseError, parse_message
+from classifier.parse import (
+    MAX_HEADER_CHARS,
+    MAX_NEW_TEXT_CHARS,
+    MAX_PART_BYTES,
+    MAX_PARTS,
+    Message,
+    ParseError,
+    bound_raw,
+    parse_message,
+)
 
 HEAD = b"From: Dana Okafor <dana@acme.example>\r\nTo: sam@example.org\r\nSubject: Your application\r\nMessage-ID: <m1@acme.example>\r\nMIME-Version: 1.0\r\n"
 
@@ -234,3 +245,118 @@ def test_short_or_nested_boundaries_parse_right() -> None:
     short = raw.replace(inner, b"b1").replace(outer, b"b2")  # "b1" could be text: left alone
     assert canonical_boundaries(short) == short
     assert "pleased to offer you the role" in parse_message(short).text
+
+
+def test_mail_within_every_limit_is_parsed_as_it_came() -> None:
+    paths = sorted(corpus_dir().glob("messages/*.eml")) + sorted(
+        (corpus_dir().parent / "holdout").glob("*.eml")
+    )
+    assert all(bound_raw(p.read_bytes()) == p.read_bytes() for p in paths)
+
+
+def _multipart(parts: list[str], boundary: str = "b") -> bytes:
+    body = "".join(f"--{boundary}\r\n{p}\r\n" for p in parts) + f"--{boundary}--\r\n"
+    return HEAD + f"Content-Type: multipart/mixed; boundary={boundary}\r\n\r\n{body}".encode()
+
+
+@pytest.mark.parametrize(
+    ("raw", "check"),
+    [
+        # a 20 KB header line is cut, and the headers after it are still read
+        (
+            b"X-Junk: " + b"x" * 20_000 + b"\r\n" + HEAD + b"\r\nHello",
+            lambda m: m.subject == "Your application" and m.text == "Hello",
+        ),
+        # a header value is read up to a few KB
+        (
+            HEAD.replace(b"Your application", b"offer " * 5_000) + b"\r\nHello",
+            lambda m: len(m.subject) <= MAX_HEADER_CHARS and m.subject.startswith("offer offer"),
+        ),
+        # a long References keeps its newest Message-IDs, the ones a reply must name
+        (
+            HEAD
+            + b"References: "
+            + b" ".join(b"<%d@x.example>" % i for i in range(5_000))
+            + b"\r\n\r\nHello",
+            lambda m: m.references.endswith("<4999@x.example>") and m.references.startswith("<"),
+        ),
+        # thousands of parts: the first ones are read, the rest is not parsed
+        (
+            _multipart(
+                ["Content-Type: text/plain\r\n\r\nWe are pleased to offer you the role."] * 5_000
+            ),
+            lambda m: m.text.startswith("We are pleased") and m.text.count("pleased") <= MAX_PARTS,
+        ),
+        # multiparts nested a few deep are read to the innermost text
+        (
+            _multipart(
+                [
+                    "".join(
+                        f"Content-Type: multipart/mixed; boundary=n{i}\r\n\r\n--n{i}\r\n"
+                        for i in range(20)
+                    )
+                    + "Content-Type: text/plain\r\n\r\nThe role is on hold."
+                ]
+            ),
+            lambda m: m.text.strip() == "The role is on hold.",
+        ),
+        # nested thousands deep: parsed, not refused, and the stdlib parser never recurses so far
+        (
+            _multipart(
+                [
+                    "".join(
+                        f"Content-Type: multipart/mixed; boundary=n{i}\r\n\r\n--n{i}\r\n"
+                        for i in range(5_000)
+                    )
+                    + "Content-Type: text/plain\r\n\r\nThe role is on hold."
+                ]
+            ),
+            lambda m: m.subject == "Your application",
+        ),
+        # a 3 MB base64 part is decoded only up to the part limit
+        (
+            HEAD
+            + b"Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + base64.encodebytes(b"thank you for applying " * 130_000),
+            lambda m: m.text.startswith("thank you") and len(m.text) <= MAX_PART_BYTES,
+        ),
+        # the classifier and the slot finders read a capped part of a long body
+        (
+            HEAD + b"\r\n" + b"We will keep your CV on file.\r\n" * 10_000,
+            lambda m: (
+                len(m.new_text) <= MAX_NEW_TEXT_CHARS
+                and len(m.unquoted) <= MAX_NEW_TEXT_CHARS
+                and len(m.text) > MAX_NEW_TEXT_CHARS
+            ),
+        ),
+        # a charset whose Python codec is quadratic is read as latin-1
+        (
+            HEAD + b"Content-Type: text/plain; charset=punycode\r\n\r\n" + b"a" * 200_000,
+            lambda m: m.text == "a" * 200_000,
+        ),
+        # so is one that names no codec at all
+        (
+            HEAD + b'Content-Type: text/plain; charset="\x00"\r\n\r\nHello',
+            lambda m: m.text == "Hello",
+        ),
+    ],
+    ids=[
+        "long-header-line",
+        "long-subject",
+        "long-references",
+        "many-parts",
+        "nested-parts",
+        "nested-too-deep",
+        "huge-base64",
+        "long-body",
+        "punycode",
+        "nul-charset",
+    ],
+)
+def test_limits_bound_the_work_and_keep_what_matters(
+    raw: bytes, check: Callable[[Message], bool]
+) -> None:
+    started = time.perf_counter()
+    msg = parse_message(raw)
+    assert time.perf_counter() - started < 1.0
+    assert check(msg)
