@@ -13,11 +13,12 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from classifier.model import Classifier
 from service.config import Settings
+from service.dispatch import Dispatcher
 from service.ingest import Ingest
 from service.sender import Sender
 from service.store import Store
 from service.training import Trainer
-from service.web import api, docs, login, pages
+from service.web import api, api_mail, docs, login, pages
 from service.web.auth import Auth, LoginRequired
 from service.web.headers import SecurityHeaders
 from service.web.ops import router as ops_router
@@ -31,6 +32,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # a full garbage collection walking them took ~100 ms and stalled every request in flight.
     gc.collect()
     gc.freeze()
+    app.state.dispatcher.wake()  # drafts scheduled before a restart still go out
     yield
 
 
@@ -56,6 +58,7 @@ def create_app(settings: Settings, classifier: Classifier, store: Store | None =
     app.state.ingest = ingest
     app.state.auth = auth
     app.state.sender = Sender(settings, store.drafts)
+    app.state.dispatcher = Dispatcher(store, settings, app.state.sender)
     app.state.trainer = Trainer(settings.resolved_model_path, store, ingest)
     app.state.throttle = LoginThrottle(
         settings.web_login_rate,
@@ -63,6 +66,7 @@ def create_app(settings: Settings, classifier: Classifier, store: Store | None =
         settings.web_login_lockout_seconds,
     )
     app.include_router(api.router)
+    app.include_router(api_mail.router)
     app.include_router(docs.router)
     app.include_router(ops_router)  # /readyz and /metrics (issue 13)
     app.include_router(login.router)

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from service.config import Settings
+from service.dispatch import Dispatcher
 from service.ingest import Ingest
 from service.sender import Sender
 from service.store import Store
@@ -35,4 +36,5 @@ IngestDep = Annotated[Ingest, Depends(_from_state("ingest"))]
 SenderDep = Annotated[Sender, Depends(_from_state("sender"))]
 AuthDep = Annotated[Auth, Depends(_from_state("auth"))]
 TrainerDep = Annotated[Trainer, Depends(_from_state("trainer"))]
+DispatcherDep = Annotated[Dispatcher, Depends(_from_state("dispatcher"))]
 ThrottleDep = Annotated[LoginThrottle, Depends(_from_state("throttle"))]

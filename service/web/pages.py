@@ -10,14 +10,20 @@ import nh3
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from classifier.labels import LABELS, is_label
-from drafts.render import render_drafts
+from classifier.labels import LABELS, MAIL_KINDS, is_label
 from service.followups import due_followups
+from service.mailview import Refused, approve, find_messages, relabel, undo
 from service.store import DraftRow, MessageRow
 from service.store.drafts import EDITABLE, WAITING, Text
-from service.store.rows import draft_row, incoming_of
 from service.web.auth import safe_next
-from service.web.deps import AuthDep, SenderDep, SettingsDep, StoreDep, TrainerDep
+from service.web.deps import (
+    AuthDep,
+    DispatcherDep,
+    SenderDep,
+    SettingsDep,
+    StoreDep,
+    TrainerDep,
+)
 from service.web.login import CsrfDep
 from service.web.render import page
 
@@ -56,6 +62,26 @@ def inbox(request: Request, store: StoreDep, auth: AuthDep, label: str = "") -> 
     )
 
 
+@router.get("/all")
+def all_mail(
+    request: Request, store: StoreDep, auth: AuthDep, label: str = "", kind: str = "", q: str = ""
+) -> HTMLResponse:
+    """List every stored message, of a label and kind, matching a search."""
+    rows = find_messages(store, label, kind if kind in MAIL_KINDS else "", q)
+    return page(
+        request,
+        auth,
+        "all.html",
+        messages=rows,
+        labels=LABELS,
+        kinds=MAIL_KINDS,
+        label=label,
+        kind=kind,
+        q=q,
+        title="All mail",
+    )
+
+
 @router.get("/m/{pk}")
 def message(
     request: Request, pk: int, store: StoreDep, auth: AuthDep, settings: SettingsDep
@@ -76,6 +102,7 @@ def message(
         mail_html=sanitize_html(msg.html) if msg.html.strip() else "",
         labels=LABELS,
         waiting=WAITING,
+        taken=store.drafts.reply_taken(pk),
         title=msg.subject or "(no subject)",
     )
 
@@ -122,6 +149,8 @@ def act_on_draft(
     store: StoreDep,
     sender: SenderDep,
     auth: AuthDep,
+    settings: SettingsDep,
+    dispatcher: DispatcherDep,
     action: Annotated[str, Form()],
     version: Annotated[int, Form()] = 0,
     to: Annotated[str, Form()] = "",
@@ -132,7 +161,7 @@ def act_on_draft(
     confirm: Annotated[str, Form()] = "",
     restore: Annotated[int, Form()] = 0,
 ) -> Response:
-    """Save, send, discard, restore or settle one draft, then show its message again.
+    """Save, approve (send after the undo window), undo, discard, restore or settle one draft.
 
     A save or send from a form older than the stored draft is answered 409 with both texts.
     """
@@ -157,13 +186,27 @@ def act_on_draft(
             note = "locked"
     elif action in ("save", "restore"):
         note = "locked"
-    if action == "send" and note != "locked":
-        result = sender.send(draft_id)
+    if action in ("send", "send_later") and note != "locked":
+        later = draft.suggested_send_after if action == "send_later" else None
+        try:
+            approved = approve(store, settings, sender, draft_id, at=later)
+        except Refused as refused:
+            codes = {"bad_address": "badto", "choice_made": "choice", "no_profile": "noprofile"}
+            note = codes.get(refused.code, "busy")  # not pending: sent or on its way
+            return RedirectResponse(f"{target}?note={note}#draft-{draft_id}", status_code=303)
+        if approved.status == "scheduled":
+            dispatcher.wake()
         note = {"sent": "sent", "failed": "failed", "busy": "busy", "unknown": "unknown"}.get(
-            result.status, ""
+            approved.status, "scheduled"
         )
-        if result.status == "refused":
-            note = "noto" if "recipient" in result.detail else "nosmtp"
+        if approved.status == "refused":
+            note = "noto" if "recipient" in approved.detail else "nosmtp"
+    elif action == "undo":
+        try:
+            undo(store, draft_id)
+            note = "undone"
+        except Refused:
+            note = "toolate"
     elif action == "discard":
         note = "discarded" if store.drafts.discard(draft_id) else "locked"
     elif action == "send_again":
@@ -196,14 +239,12 @@ def _conflict(request: Request, auth: AuthDep, saved: DraftRow, yours: Text, bac
 def change_label(
     pk: int, store: StoreDep, settings: SettingsDep, label: Annotated[str, Form()]
 ) -> Response:
-    """Store the user's label, and re-draft the message for it."""
-    msg = store.messages.get_by_pk(pk)
-    if msg is None or not is_label(label):
-        raise HTTPException(404, "no such message or label")
-    incoming = incoming_of(msg, label)
-    drafts = render_drafts(incoming, settings.sender_profile(), date.today())
-    store.drafts.relabel(pk, incoming.label, [draft_row(d) for d in drafts])
-    return RedirectResponse(f"/m/{pk}?note=relabelled", status_code=303)
+    """Store the user's label, and re-draft the message for it unless a reply was sent."""
+    try:
+        outcome = relabel(store, settings, pk, label)
+    except Refused as refused:
+        raise HTTPException(refused.status, refused.message) from refused
+    return RedirectResponse(f"/m/{pk}?note={outcome}", status_code=303)
 
 
 @router.post("/train", dependencies=[CsrfDep])

@@ -118,6 +118,7 @@ def site(
         mailbox_user,
         database_url=f"sqlite:///{tmp_path / 'web.db'}",
         web_password=PASSWORD,
+        send_undo_seconds=0,  # these tests send at once; test_mail.py tries the undo window
     )
     app = create_app(settings, classifier)
     app.state.auth.adopt_password(PASSWORD)
@@ -252,9 +253,9 @@ def test_login_sets_a_strict_cookie_and_forms_need_the_csrf_token(site: Site) ->
 @needs_chromium
 def test_edit_approve_and_the_reply_arrives(site: Site, page: Any) -> None:
     DOCS.mkdir(exist_ok=True)
-    rows = page.locator("table.inbox tbody tr")
+    rows = page.locator("ol.cards li.card")
     assert rows.count() == 4
-    assert page.locator("table.inbox").inner_text().count("offer") >= 1
+    assert page.locator("ol.cards").inner_text().count("Offer") >= 1
     page.screenshot(path=str(DOCS / "inbox.png"), full_page=True)
     offer = site.message("of-0001")
 

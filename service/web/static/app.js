@@ -1,6 +1,9 @@
 // gracemail: small comforts only; the server enforces every rule on its own.
 "use strict";
 
+// Forms whose text was changed and not yet saved: leaving the page asks first.
+const dirty = new Set();
+
 document.addEventListener("submit", (event) => {
   const form = event.target;
   if (form.dataset.busy) {
@@ -8,17 +11,96 @@ document.addEventListener("submit", (event) => {
     return;
   }
   form.dataset.busy = "1";
+  dirty.clear(); // this form carries its text; the page it leads to shows what became of it
   // disable after the browser has read the clicked button's value into the request
   setTimeout(() => form.querySelectorAll("button").forEach((b) => { b.disabled = true; }), 0);
 });
 
 document.addEventListener("input", (event) => {
   const input = event.target;
+  const form = input.form;
+  if (form && form.method === "post" && input.matches("textarea, input[type=text], input[type=date]")) {
+    dirty.add(form);
+  }
   if (!input.classList.contains("to")) return;
-  const send = input.form && input.form.querySelector("button.send");
+  const send = form && form.querySelector("button.send");
   if (send) send.disabled = input.value.trim() === "";
+});
+
+window.addEventListener("beforeunload", (event) => {
+  if (dirty.size === 0) return;
+  event.preventDefault();
+  event.returnValue = ""; // the browser shows its own "leave site?" question
 });
 
 document.addEventListener("change", (event) => {
   if (event.target.id === "label-filter") event.target.form.submit();
 });
+
+// Keyboard: j/k move through the cards (or drafts), e opens or edits, a goes to Approve and
+// send (Enter then sends: one deliberate key more), # discards after a question, / searches.
+function items() {
+  const cards = [...document.querySelectorAll(".card")];
+  return cards.length ? cards : [...document.querySelectorAll("section.draft")];
+}
+
+function current() {
+  return document.querySelector(".card.selected, section.draft.selected");
+}
+
+function select(delta) {
+  const all = items();
+  if (!all.length) return;
+  const now = current();
+  const next = now ? Math.min(all.length - 1, Math.max(0, all.indexOf(now) + delta)) : 0;
+  if (now) now.classList.remove("selected");
+  all[next].classList.add("selected");
+  all[next].scrollIntoView({ block: "nearest" });
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.target.closest("input, textarea, select")) {
+    if (event.key === "Escape") event.target.blur();
+    return;
+  }
+  const here = current() || items()[0];
+  const key = event.key;
+  if (key === "j" || key === "k") {
+    select(key === "j" ? 1 : -1);
+  } else if (key === "/") {
+    const search = document.getElementById("search");
+    if (search) search.focus();
+  } else if (key === "e" && here) {
+    const link = here.querySelector("a.subject");
+    const text = here.querySelector("textarea");
+    if (link) window.location.href = link.href;
+    else if (text) text.focus();
+  } else if (key === "a" && here) {
+    const send = here.querySelector("button.send:not(:disabled)");
+    if (send) send.focus();
+  } else if (key === "#" && here) {
+    const discard = here.querySelector("button.discard");
+    if (discard && window.confirm("Discard this draft?")) discard.click();
+  } else {
+    return;
+  }
+  event.preventDefault();
+});
+
+// A scheduled draft counts down its undo window, and the page reloads once it has gone out.
+const scheduled = [...document.querySelectorAll("[data-send-at]")];
+if (scheduled.length) {
+  const tick = () => {
+    let next = Infinity;
+    for (const el of scheduled) {
+      const left = Math.ceil((Date.parse(el.dataset.sendAt) - Date.now()) / 1000);
+      const shown = el.querySelector(".countdown");
+      if (shown) shown.textContent = left > 0 ? ` (in ${left} s)` : " (now)";
+      next = Math.min(next, left);
+    }
+    if (next < -1 && dirty.size === 0) window.location.reload();
+    else setTimeout(tick, 1000);
+  };
+  tick();
+}
