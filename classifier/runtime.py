@@ -261,7 +261,8 @@ def _mapped_arrays(path: Path) -> dict[str, np.ndarray]:
         for info in archive.infolist():
             if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
                 raise ValueError(f"{path}: {info.filename} is not a stored .npy")
-            name_len, extra_len = struct.unpack("<HH", buffer[info.header_offset + 26 :][:4])
+            at = info.header_offset + 26  # the local header's name and extra lengths
+            name_len, extra_len = struct.unpack("<HH", buffer[at : at + 4])
             start = info.header_offset + 30 + name_len + extra_len
             header = io.BytesIO(buffer[start : start + 4096])
             major, _ = np.lib.format.read_magic(header)
