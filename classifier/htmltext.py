@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-MAX_MARKUP_CHARS = 256_000  # past this a mail is a newsletter; its text is read from the start
+MAX_MARKUP_CHARS = 128_000  # past this a mail is a newsletter; its text is read from the start
 _BLOCK = frozenset(
     "p div br tr li h1 h2 h3 h4 h5 h6 table blockquote section article header footer hr".split()
 )
@@ -31,14 +31,38 @@ _CLOSE = {
 # Tags as html.parser finds them; [^>]*+ cannot backtrack, and every '<' it starts from has a
 # '>' after it (a tag left open at the end of a piece is cut first), so each scan ends there.
 _TAG_OPEN = re.compile(r"<[A-Za-z/!?]")
+# A '<' that opens no tag is text; written as &lt; first, the tag patterns never stop at it.
+_LONE_LT = re.compile(r"<(?![A-Za-z/!?])")
 _QUOTE_TAG = re.compile(r"(<(/?)blockquote" + _NAME_END + r"[^>]*+>)", re.IGNORECASE)
 _NAMES = "|".join(sorted(_BLOCK - {"blockquote"}))
 _BLOCK_TAG = re.compile(r"</?(?:" + _NAMES + ")" + _NAME_END + r"[^>]*+>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"(</?[A-Za-z][^>]*+>|<[!?][^>]*+>)")
 _IS_BLOCK = re.compile(r"</?(?:" + "|".join(sorted(_BLOCK)) + ")" + _NAME_END, re.IGNORECASE)
+# The references most mail uses, decoded by str.replace in C; html.unescape calls Python per one.
+_COMMON_REFERENCES = (
+    ("&nbsp;", "\xa0"),
+    ("&#160;", "\xa0"),
+    ("&lt;", "<"),
+    ("&gt;", ">"),
+    ("&quot;", '"'),
+    ("&#39;", "'"),
+)
 _BLANKS = re.compile(r"[ \t\r\f\v]++")
 _LINE_EDGES = re.compile(r" *+\n *+")  # linear here: _BLANKS leaves no run of spaces
 _NEWLINES = re.compile(r"\n{3,}")
+
+
+def _unescape(text: str) -> str:
+    """Return text with its character references decoded, exactly as html.unescape does."""
+    if "&" not in text:
+        return text
+    # each '&' starts its own reference, and none of these decodes to '&': replacing them first
+    # changes nothing html.unescape would do; &amp; goes last, or "&amp;lt;" would become "<"
+    for reference, char in _COMMON_REFERENCES:
+        text = text.replace(reference, char)
+    if text.count("&") == text.count("&amp;"):
+        return text.replace("&amp;", "&")
+    return html.unescape(text)
 
 
 def _drop_opaque(markup: str) -> str:
@@ -85,7 +109,7 @@ def _quoted(segment: str) -> str:
                 out.append("\n")
         elif piece:
             # quoted replies in HTML come as <blockquote>; mark them the way plain text does
-            text = html.unescape(piece)
+            text = _unescape(piece)
             out.append("\n".join("> " + line for line in text.splitlines()))
     return "".join(out)
 
@@ -94,7 +118,8 @@ def html_to_text(markup: str) -> str:
     """Return the visible text of an HTML document; never raises on malformed markup."""
     if not markup:
         return ""
-    pieces = _QUOTE_TAG.split(_cut_open_tag(_drop_opaque(markup[:MAX_MARKUP_CHARS])))
+    markup = _LONE_LT.sub("&lt;", markup[:MAX_MARKUP_CHARS])
+    pieces = _QUOTE_TAG.split(_cut_open_tag(_drop_opaque(markup)))
     chunks: list[str] = []  # pieces: text, then (tag, slash, text) for each blockquote tag
     depth = 0
     for k in range(0, len(pieces), 3):
@@ -103,7 +128,7 @@ def html_to_text(markup: str) -> str:
             chunks.append(_quoted(segment))
         elif segment:
             text = _ANY_TAG.sub("", _BLOCK_TAG.sub("\n", segment))
-            chunks.append(html.unescape(text) if "&" in text else text)
+            chunks.append(_unescape(text))
         if k + 1 < len(pieces):
             chunks.append("\n")
             if pieces[k + 2]:

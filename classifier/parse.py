@@ -26,21 +26,15 @@ MAX_HEADER_BYTES = 64_000  # a real header block, Received and DKIM lines includ
 MAX_HEADER_LINE = 8_000  # bytes of one header line; the middle of a longer one is dropped
 MAX_PARTS = 200  # lines that may start a MIME part (each costs ~0.3 ms); a real mail has tens
 MAX_BOUNDARIES = 50  # distinct MIME boundaries, so multiparts nest at most this deep
-MAX_ENCODED_CHARS = 1_500_000  # of one part's body as sent: enough for MAX_PART_BYTES in base64
-MAX_PART_BYTES = 512_000  # a job mail's text never needs more; bigger parts are cut, not refused
-MAX_BODY_CHARS = 512_000  # of plain text, and of HTML, over all parts: what is kept for display
+MAX_ENCODED_CHARS = 800_000  # of one part's body as sent: MAX_PART_BYTES even in quoted-printable
+MAX_PART_BYTES = 256_000  # a job mail's text never needs more; bigger parts are cut, not refused
+MAX_BODY_CHARS = 256_000  # of plain text, and of HTML, over all parts: what is kept for display
 MAX_NEW_TEXT_CHARS = 64_000  # what the classifier and the slot finders read of the body
 MAX_HEADER_CHARS = 2_000  # of one header value; a subject or address list is far shorter
 
 _SPACES = re.compile(r"\s++")
 _BOUNDARY = re.compile(rb';\s*+boundary\s*+=\s*+(?:"([^"\r\n]++)"|([^\s;"]++))', re.IGNORECASE)
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
-# A long header line keeps its start and its end: a subject's words, References' newest IDs.
-_LONG_LINE = re.compile(
-    rb"^([^\r\n]{%d})[^\r\n]*([^\r\n]{%d})(?=[\r\n]|\Z)"
-    % (MAX_HEADER_LINE // 2, MAX_HEADER_LINE // 2),
-    re.MULTILINE,
-)
 _MIN_BOUNDARY = 16  # shorter ones could be words of the text: those are parsed as they are
 # Codecs written in Python that are quadratic on long input; no mail is sent in them.
 _SLOW_CODECS = frozenset({"punycode", "idna"})
@@ -163,6 +157,23 @@ def canonical_boundaries(raw: bytes) -> bytes:
     return raw
 
 
+def _cut_header(head: bytes) -> bytes:
+    """Return a header block cut to MAX_HEADER_BYTES, each line to MAX_HEADER_LINE.
+
+    A long line keeps its start and its end: a subject's first words, References' newest IDs.
+    A loop in Python, not one regex over megabytes: other threads get the GIL between lines.
+    """
+    lines: list[bytes] = []
+    size = 0
+    half = MAX_HEADER_LINE // 2
+    for line in head.split(b"\n"):
+        lines.append(line if len(line) <= MAX_HEADER_LINE else line[:half] + line[-half:])
+        size += len(lines[-1]) + 1
+        if size >= MAX_HEADER_BYTES:
+            break
+    return b"\n".join(lines)[:MAX_HEADER_BYTES]
+
+
 def bound_raw(raw: bytes) -> bytes:
     """Return raw cut to what parsing reads: so many bytes, lines, header bytes, parts, nestings.
 
@@ -173,8 +184,7 @@ def bound_raw(raw: bytes) -> bytes:
     ends = [at for at in (raw.find(b"\n\n"), raw.find(b"\n\r\n"), raw.find(b"\r\r")) if at >= 0]
     end = min(ends, default=len(raw))
     if end > MAX_HEADER_LINE:  # long header lines are cut and a huge header block too, not the body
-        head = _LONG_LINE.sub(rb"\1\2", raw[:end])[:MAX_HEADER_BYTES]
-        raw = head + raw[end:]
+        raw = _cut_header(raw[:end]) + raw[end:]
     raw = raw[:MAX_RAW_BYTES]
     if raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n") > MAX_RAW_LINES:
         rest = _LINE_BREAK.split(raw, MAX_RAW_LINES)[-1]  # in C: a loop of finds would be Python
