@@ -79,6 +79,8 @@ def run_round(
         GRACEMAIL_WORKER_LEASE_SECONDS="15",
         # a worker claims all it may at once: the limit is what shares the mailboxes out
         GRACEMAIL_WORKER_MAX_MAILBOXES=str(math.ceil(args.mailboxes / workers)),
+        # all workers together stay under the local Dovecot's process limit
+        GRACEMAIL_WORKER_CONNECTIONS_PER_HOST=str(max(1, args.connections // workers)),
     )
     procs = [
         subprocess.Popen(
@@ -154,6 +156,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="messages per second offered")
     parser.add_argument(
         "--poll", type=float, default=1.0, help="seconds between syncs of one mailbox"
+    )
+    parser.add_argument(
+        "--connections", type=int, default=80, help="IMAP connections of all workers together"
     )
     parser.add_argument("--workers", type=int, nargs="+", default=[2, 4])
     args = parser.parse_args()

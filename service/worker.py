@@ -2,9 +2,9 @@
 
 Workers share nothing but the database. Each heartbeat renews the leases held, drops those lost
 (lapsed and taken, or their account disabled) and claims free or lapsed ones. A mailbox is
-synced on a pool thread, over a connection opened for that sync, so a worker serves far more
-mailboxes than it holds connections; a semaphore per IMAP host bounds those connections. A
-worker may die at any moment: a batch's labels, drafts and checkpoint commit together, every
+synced on a pool thread; its connection stays open between syncs until another mailbox on the
+same IMAP host waits for a slot, so a worker serves more mailboxes than the connections it may
+hold per host (GRACEMAIL_WORKER_CONNECTIONS_PER_HOST). A worker may die at any moment: a batch's labels, drafts and checkpoint commit together, every
 Message-ID is stored once, and a draft is claimed (approved → sending) before SMTP.
 """
 
@@ -108,6 +108,31 @@ def account_settings(
     )
 
 
+class HostGate:
+    """At most limit connections open to one IMAP host, and how many syncs wait for one."""
+
+    def __init__(self, limit: int) -> None:
+        self._slots = threading.BoundedSemaphore(limit)
+        self._lock = threading.Lock()
+        self.waiting = 0
+
+    def acquire(self, stop: threading.Event) -> None:
+        """Wait for a free connection slot; raises ConnectionError when stop is set meanwhile."""
+        with self._lock:
+            self.waiting += 1
+        try:
+            while not self._slots.acquire(timeout=0.5):
+                if stop.is_set():
+                    raise ConnectionError("stopping")
+        finally:
+            with self._lock:
+                self.waiting -= 1
+
+    def release(self) -> None:
+        """Give a slot back."""
+        self._slots.release()
+
+
 @dataclass
 class Mailbox:
     """One claimed account and what serving it needs."""
@@ -117,6 +142,7 @@ class Mailbox:
     poller: Poller
     sender: Sender
     due: float = 0.0  # monotonic time of its next sync
+    imap: Imap | None = None  # kept open between syncs while no other mailbox needs the slot
     running: Future[None] | None = field(default=None, repr=False)
 
 
@@ -138,7 +164,7 @@ class Worker:
         self.accounts = Accounts(self.store.db, settings.secret_key.get_secret_value())
         self.leases = Leases(self.store.db)
         self.held: dict[int, Mailbox] = {}
-        self._hosts: dict[str, threading.BoundedSemaphore] = {}
+        self._hosts: dict[str, HostGate] = {}
         self._pool = ThreadPoolExecutor(
             max_workers=settings.worker_connections_per_host * 4, thread_name_prefix="mailbox"
         )
@@ -161,6 +187,8 @@ class Worker:
                 self.stop.wait(0.1)
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
+            for mailbox in self.held.values():
+                self._disconnect(mailbox, polite=True)
             self.leases.release(self.holder, list(self.held))
             log.info("worker %s stopped; %d leases released", self.holder, len(self.held))
 
@@ -170,7 +198,9 @@ class Worker:
         kept = self.leases.renew(self.holder, list(self.held), ttl)
         for account_id in set(self.held) - kept:
             log.warning("lease of account %s lost", account_id)
-            self.held.pop(account_id)
+            lost = self.held.pop(account_id)
+            if lost.running is None or lost.running.done():
+                self._disconnect(lost, polite=True)  # else the running sync lets it go
         room = self.settings.worker_max_mailboxes - len(self.held)
         for claimed in self.leases.claim(self.holder, room, ttl):
             if claimed.takeover:
@@ -227,21 +257,36 @@ class Worker:
 
     def _sync(self, mailbox: Mailbox) -> None:
         if mailbox.account.id not in self.held or self.stop.is_set():
+            self._disconnect(mailbox, polite=True)
             return  # lost or stopping since it was scheduled
-        host = mailbox.account.imap_host
         gate = self._hosts.setdefault(
-            host, threading.BoundedSemaphore(self.settings.worker_connections_per_host)
+            mailbox.account.imap_host, HostGate(self.settings.worker_connections_per_host)
         )
-        with gate:
-            imap = Imap(mailbox.settings)
+        if mailbox.imap is None:
+            gate.acquire(self.stop)
             try:
-                done = mailbox.poller.sync_all(imap)
+                mailbox.imap = Imap(mailbox.settings)
             except BaseException:
-                imap.abort()
+                gate.release()
                 raise
-            imap.close()
+        try:
+            done = mailbox.poller.sync_all(mailbox.imap)
+        except BaseException:
+            self._disconnect(mailbox, polite=False)
+            raise
+        # logging in again costs more than the sync itself: keep the connection unless another
+        # mailbox on this host is waiting for the slot, or this one is no longer ours
+        if gate.waiting or mailbox.account.id not in self.held or self.stop.is_set():
+            self._disconnect(mailbox, polite=True)
         if done:
             log.info("synced %d messages", done)
+
+    def _disconnect(self, mailbox: Mailbox, polite: bool) -> None:
+        imap, mailbox.imap = mailbox.imap, None
+        if imap is None:
+            return
+        imap.close() if polite else imap.abort()
+        self._hosts[mailbox.account.imap_host].release()
 
     def _send(self, mailbox: Mailbox) -> None:
         if not mailbox.settings.smtp_host:
