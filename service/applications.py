@@ -198,8 +198,11 @@ def group(mails: Iterable[Mail]) -> list[Application]:
     ordered = sorted(mails, key=lambda m: m.date)
     apps: list[Application] = []
     by_message: dict[str, Application] = {}
+    by_prefix: dict[
+        str, list[Application]
+    ] = {}  # company keys by their first letters: few to compare
     for mail in ordered:
-        app = _find(mail, apps, by_message)
+        app = _find(mail, apps, by_message, by_prefix)
         stage = stage_of(mail)
         if app is None:
             if stage is None and mail.kind not in ("interview", "assessment"):
@@ -211,12 +214,14 @@ def group(mails: Iterable[Mail]) -> list[Application]:
                 id=f"app-{len(apps) + 1:04d}",
                 company=company,
                 role=normalize_role(mail.role),
-                keys=set(company_keys(mail)),
             )
             apps.append(app)
         by_message[mail.message_id] = app
         app.message_ids.append(mail.message_id)
-        app.keys.update(company_keys(mail))
+        for key in company_keys(mail):
+            if key not in app.keys:
+                app.keys.add(key)
+                by_prefix.setdefault(_prefix(key), []).append(app)
         if not app.role and mail.role:
             app.role = normalize_role(mail.role)
         if app.applied_at is None:
@@ -230,8 +235,15 @@ def group(mails: Iterable[Mail]) -> list[Application]:
     return apps
 
 
+def _prefix(key: str) -> str:
+    return key.replace(" ", "")[:5]
+
+
 def _find(
-    mail: Mail, apps: Sequence[Application], by_message: dict[str, Application]
+    mail: Mail,
+    apps: Sequence[Application],
+    by_message: dict[str, Application],
+    by_prefix: dict[str, list[Application]],
 ) -> Application | None:
     for ref in reversed(mail.references):  # a reply belongs with the mail it answers
         if ref in by_message:
@@ -240,7 +252,12 @@ def _find(
     if not keys:
         return None
     role = normalize_role(mail.role)
-    same = [a for a in apps if any(_same_company(k, j) for k in keys for j in a.keys)]
+    nearby = {id(a): a for k in keys for a in by_prefix.get(_prefix(k), ())}
+    same = [
+        a
+        for a in apps
+        if id(a) in nearby and any(_same_company(k, j) for k in keys for j in a.keys)
+    ]
     if not same:
         return None
     if role:

@@ -7,33 +7,17 @@ of naming them one by one; a field added to both is carried without touching thi
 from __future__ import annotations
 
 from dataclasses import asdict, fields
-from typing import Any
 
 from classifier.labels import Label
 from classifier.model import Prediction
 from classifier.parse import Message
 from drafts.render import Draft, Incoming
+from service.incoming import prediction_fields
 from service.store.tables import DraftRow, MessageRow
 
 _DRAFT_FIELDS = tuple(f.name for f in fields(Draft))
 _INCOMING_FIELDS = tuple(f.name for f in fields(Incoming))
 _COLUMNS = frozenset(c.key for c in MessageRow.__table__.columns)
-
-
-def _prediction_fields(prediction: Prediction) -> dict[str, Any]:
-    return {
-        "label": prediction.label,
-        "kind": prediction.kind,
-        "confidence": prediction.confidence,
-        "language": prediction.language,
-        **asdict(prediction.slots),
-    }
-
-
-def incoming(msg: Message, prediction: Prediction) -> Incoming:
-    """Return what the drafts package needs from a parsed message and its prediction."""
-    given = {**asdict(msg), **_prediction_fields(prediction), "text": msg.new_text}
-    return Incoming(**{k: given[k] for k in _INCOMING_FIELDS})
 
 
 def incoming_of(row: MessageRow, label: Label | None = None) -> Incoming:
@@ -46,7 +30,7 @@ def message_row(
     msg: Message, prediction: Prediction, raw: bytes, folder: str, uid: int | None, source: str
 ) -> MessageRow:
     """Return the row that stores a labelled message."""
-    given = {**asdict(msg), **_prediction_fields(prediction)}
+    given = {**asdict(msg), **prediction_fields(prediction)}
     values = {k: v for k, v in given.items() if k in _COLUMNS}
     return MessageRow(**values, raw=raw, folder=folder, uid=uid, source=source)
 
