@@ -57,7 +57,7 @@ def add(
 ) -> None:
     """Add a mailbox; its passwords are stored encrypted with GRACEMAIL_SECRET_KEY."""
     from service.config import ProfileSettings
-    from service.store.accounts import NewAccount, SecretKeyError
+    from service.store.accounts import NewAccount
 
     try:
         ProfileSettings.model_validate(json.loads(profile))
@@ -84,7 +84,7 @@ def add(
         raise typer.Exit(1)
     try:
         account = store.add(new)
-    except SecretKeyError as exc:
+    except ValueError as exc:  # SecretKeyError, or a TLS mode that does not exist
         typer.echo(f"gracemail: {exc}", err=True)
         raise typer.Exit(2) from exc
     typer.echo(f"added account {account.id} {account.name}")

@@ -19,12 +19,13 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import get_args
 
 from prometheus_client import Counter
 from pydantic import SecretStr
 
 from classifier.model import Classifier
-from service.config import ProfileSettings, Settings
+from service.config import ProfileSettings, Settings, TlsMode
 from service.ingest import Fetched, Ingest, Outcome
 from service.mail.imap import TRANSIENT, CredentialsError, Imap
 from service.mail.poller import Poller
@@ -88,7 +89,14 @@ class CountingIngest(Ingest):
 def account_settings(
     base: Settings, account: Account, imap_password: str, smtp_password: str
 ) -> Settings:
-    """Return base with the account's IMAP/SMTP settings, passwords and profile in place."""
+    """Return base with the account's IMAP/SMTP settings, passwords and profile in place.
+
+    Raises ValueError for a TLS mode gracemail does not know: model_copy does not validate, and
+    an unknown mode must never fall through to a connection in clear.
+    """
+    for mode in (account.imap_tls, account.smtp_tls):
+        if mode not in get_args(TlsMode):
+            raise ValueError(f"account {account.id}: unknown TLS mode {mode!r}")
     return base.model_copy(
         update={
             "imap_host": account.imap_host,

@@ -11,6 +11,8 @@ from service.store.db import Database
 from service.store.drafts import _changed_one
 from service.store.tables import AccountRow, DraftRow, LeaseRow, MessageRow
 
+TLS_MODES = ("ssl", "starttls", "none")  # service.config.TlsMode; the store imports no settings
+
 
 class SecretKeyError(ValueError):
     """Raised when the secret key is missing, malformed, or not the one that encrypted a password."""
@@ -103,7 +105,13 @@ class Accounts:
         self._key = key  # read lazily: listing accounts needs no key
 
     def add(self, new: NewAccount) -> Account:
-        """Store an account with its passwords encrypted, and its free lease; return it."""
+        """Store an account with its passwords encrypted, and its free lease; return it.
+
+        Raises ValueError for a TLS mode other than ssl, starttls or none.
+        """
+        for mode in (new.imap_tls, new.smtp_tls):
+            if mode not in TLS_MODES:
+                raise ValueError(f"unknown TLS mode {mode!r}: ssl, starttls or none")
         fernet = _fernet(self._key)
         with self.db.session() as s:
             row = AccountRow(

@@ -129,3 +129,17 @@ def test_the_accounts_command_adds_lists_and_disables_without_showing_passwords(
     assert listed.exit_code == 0
     assert PASSWORD not in listed.output and PASSWORD not in added.output
     assert '"enabled": false' in listed.output and '"name": "alice"' in listed.output
+
+
+def test_an_unknown_tls_mode_is_refused_never_taken_for_plain(store: Store) -> None:
+    from service.config import Settings
+    from service.worker import account_settings
+
+    accounts = Accounts(store.db, new_key())
+    with pytest.raises(ValueError, match="TLS mode"):
+        accounts.add(NewAccount("alice", "h", "u", "p", imap_tls="tls"))
+    account = accounts.get(_add(accounts, "bob"))
+    assert account is not None
+    forged = account.__class__(**{**account.__dict__, "imap_tls": "tls"})
+    with pytest.raises(ValueError, match="TLS mode"):
+        account_settings(Settings(), forged, "p", "")
