@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
 ]
 # screenshots go to docs/ only when asked (scripts/screenshots), so a test run leaves git clean
 DOCS = (
-    Path(__file__).resolve().parent.parent / "docs"
+    Path(__file__).resolve().parents[2] / "docs"
     if os.environ.get("GM_SCREENSHOTS")
     else Path(tempfile.gettempdir()) / "gracemail-screenshots"
 )
@@ -475,7 +475,8 @@ def test_retrain_button_learns_the_corrections(
         server.should_exit = True
         thread.join(10)
     assert started.status_code == 303 and started.headers["location"] == "/train"
-    assert trained.status_code == 200 and "Model retrained" in trained.text
+    shown = trained.text.split("<main>")[-1].split("</main>")[0]
+    assert trained.status_code == 200 and "Model retrained" in trained.text, shown
     assert "1 label correction(s)" in trained.text
     assert "Cross-validated macro-F1" in trained.text
     assert (tmp_path / "model.skops").exists()
