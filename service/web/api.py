@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -47,21 +48,34 @@ class MessageFields(BaseModel):
     message_id: str = Field(default="", max_length=998)
 
 
-async def read_message(request: Request, settings: SettingsDep) -> Message:
-    """Return the message in a request body; raises 413 when too big and 4xx when unreadable."""
+@dataclass(frozen=True)
+class Body:
+    """A request body as it came, read in full and within the size limit."""
+
+    data: bytes
+    content_type: str
+
+
+async def read_body(request: Request, settings: SettingsDep) -> Body:
+    """Return the request body; raises 413 when it is larger than the message limit."""
     limit = settings.max_message_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise HTTPException(413, f"message larger than the limit of {limit} bytes")
-    body = bytearray()
+    data = bytearray()
     async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
+        data.extend(chunk)
+        if len(data) > limit:
             raise HTTPException(413, f"message larger than the limit of {limit} bytes")
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if ctype == "application/json":
+    return Body(bytes(data), ctype)
+
+
+def read_message(body: Body) -> Message:
+    """Return the message in a request body; raises 4xx when it is unreadable."""
+    if body.content_type == "application/json":
         try:
-            fields = MessageFields.model_validate(json.loads(body))
+            fields = MessageFields.model_validate(json.loads(body.data))
         except (ValueError, ValidationError) as exc:
             raise HTTPException(422, f"invalid JSON message: {exc}") from exc
         if not (fields.body.strip() or fields.html.strip()):
@@ -69,30 +83,33 @@ async def read_message(request: Request, settings: SettingsDep) -> Message:
         return message_from_fields(
             fields.sender, fields.subject, fields.body, fields.html, fields.message_id
         )
-    if ctype in {"message/rfc822", "text/plain", "application/octet-stream", ""}:
+    if body.content_type in {"message/rfc822", "text/plain", "application/octet-stream", ""}:
         try:
-            return parse_message(bytes(body))
+            return parse_message(body.data)
         except ParseError as exc:
             raise HTTPException(400, f"not a readable RFC 822 message: {exc}") from exc
     raise HTTPException(415, "send message/rfc822 (raw mail) or application/json (fields)")
 
 
-MessageDep = Annotated[Message, Depends(read_message)]
+BodyDep = Annotated[Body, Depends(read_body)]
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     """Report that the service is up."""
     return {"status": "ok"}
 
 
+# The body is read on the event loop; parsing, labelling and drafting are CPU work and run in
+# the threadpool (plain def routes), so one hostile message never stalls other requests.
 @router.post("/v1/classify", openapi_extra=_BODY_DOC)
-async def classify(msg: MessageDep, ingest: IngestDep) -> Classification:
+def classify(body: BodyDep, ingest: IngestDep) -> Classification:
     """Label one message and extract who to greet, the company and the role."""
+    msg = read_message(body)
     return Classification.of(msg.message_id, ingest.classify(msg))
 
 
 @router.post("/v1/drafts", openapi_extra=_BODY_DOC)
-async def drafts(msg: MessageDep, ingest: IngestDep) -> Drafts:
+def drafts(body: BodyDep, ingest: IngestDep) -> Drafts:
     """Label one message and return the reply drafts for its label."""
-    return Drafts.model_validate(ingest.draft(msg))
+    return Drafts.model_validate(ingest.draft(read_message(body)))
