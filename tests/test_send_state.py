@@ -170,10 +170,12 @@ def _env(settings_env: dict[str, str]) -> dict[str, str]:
     return {**env, **settings_env, "PYTHONPATH": str(ROOT)}
 
 
-def _settings_env(db: Path, smtp_port: int, mailbox: tuple[Dovecot, str] | None) -> dict[str, str]:
+def _settings_env(
+    url: str, data_dir: Path, smtp_port: int, mailbox: tuple[Dovecot, str] | None
+) -> dict[str, str]:
     env = {
-        "GRACEMAIL_DATABASE_URL": f"sqlite:///{db}",
-        "GRACEMAIL_DATA_DIR": str(db.parent / "data"),
+        "GRACEMAIL_DATABASE_URL": url,  # SQLite or PostgreSQL: the child opens the test's own store
+        "GRACEMAIL_DATA_DIR": str(data_dir),
         "GRACEMAIL_SMTP_HOST": "127.0.0.1",
         "GRACEMAIL_SMTP_PORT": str(smtp_port),
         "GRACEMAIL_SMTP_TLS": "none",
@@ -221,8 +223,7 @@ def test_a_send_killed_after_data_is_settled_at_the_next_start_by_the_sent_copy(
     handler = HoldingHandler(hold=6.0, sent_box=mailbox_user)
     server = SmtpServer(handler).start()
     try:
-        db = Path(store.db.url.removeprefix("sqlite:///"))
-        env = _settings_env(db, server.port, mailbox_user)
+        env = _settings_env(store.db.url, tmp_path / "data", server.port, mailbox_user)
         _kill_mid_send(store, draft, server, env, after_data=True)
         wait_for(lambda: handler.finished == 1)
         started = time.monotonic()
@@ -245,13 +246,12 @@ def test_a_send_killed_after_data_is_settled_at_the_next_start_by_the_sent_copy(
 
 
 def test_a_send_killed_before_data_is_failed_at_the_next_start_and_retried_once(
-    store: Store, draft: DraftRow
+    tmp_path: Path, store: Store, draft: DraftRow
 ) -> None:
     handler = HoldingHandler(hold=6.0, at="RCPT")
     server = SmtpServer(handler).start()
     try:
-        db = Path(store.db.url.removeprefix("sqlite:///"))
-        env = _settings_env(db, server.port, None)
+        env = _settings_env(store.db.url, tmp_path / "data", server.port, None)
         _kill_mid_send(store, draft, server, env, after_data=False)
         settings = make_settings(server.port)
         [result] = Sender(settings, store.drafts).settle_interrupted()  # what serve runs first
@@ -266,13 +266,18 @@ def test_a_send_killed_before_data_is_failed_at_the_next_start_and_retried_once(
 
 
 def test_a_send_killed_after_data_without_imap_stays_unknown_at_the_next_start(
-    store: Store, draft: DraftRow
+    tmp_path: Path, store: Store, draft: DraftRow
 ) -> None:
     handler = HoldingHandler(hold=6.0)
     server = SmtpServer(handler).start()
     try:
-        db = Path(store.db.url.removeprefix("sqlite:///"))
-        _kill_mid_send(store, draft, server, _settings_env(db, server.port, None), True)
+        _kill_mid_send(
+            store,
+            draft,
+            server,
+            _settings_env(store.db.url, tmp_path / "data", server.port, None),
+            True,
+        )
         sender = Sender(make_settings(server.port), store.drafts)
         [result] = sender.settle_interrupted()
         assert result.status == "unknown"
