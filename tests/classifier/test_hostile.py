@@ -6,6 +6,7 @@ import base64
 import random
 import time
 from collections.abc import Callable
+from functools import cache
 
 import pytest
 
@@ -42,6 +43,7 @@ class Draw:
     def __init__(self, kind: str, seed: int) -> None:
         self.seed = seed
         self.rng = random.Random(f"{kind}-{seed}")  # a str seed hashes the same in every run
+        self.shapes = 1
 
     def shape(self, shapes: list[str]) -> str:
         """Return the shape of this seed: seed 0 the first, seed 1 the second, and round."""
@@ -50,7 +52,7 @@ class Draw:
 
     def size(self, sizes: list[int]) -> int:
         """Return the largest size for the first round of shapes, smaller ones after."""
-        return sizes[self.seed // getattr(self, "shapes", 1) % len(sizes)]
+        return sizes[self.seed // self.shapes % len(sizes)]
 
 
 _BIG = [2_000_000, 1_000_000, 200_000, 20_000]  # the service's 2 MB message limit, and below
@@ -267,6 +269,7 @@ def nuls(d: Draw) -> bytes:
     return bytes(data)
 
 
+@cache
 def _corpus_raws() -> list[bytes]:
     paths = sorted((corpus_dir() / "messages").glob("*.eml"))
     return [p.read_bytes() for p in random.Random(15).sample(paths, min(200, len(paths)))]
