@@ -466,7 +466,8 @@ def test_retrain_button_learns_the_corrections(
             pk = app.state.store.messages.latest()[0].id
             client.post(f"/m/{pk}/label", data={"label": "not_now", "csrf": csrf})
             started = client.post("/train", data={"csrf": csrf})
-            deadline = time.monotonic() + 280  # a full cross-validated retrain; pytest stops tests at 300 s
+            # a full cross-validated retrain; pytest stops a test at 300 s
+            deadline = time.monotonic() + 280
             trained = client.get("/train")
             while "Retraining…" in trained.text and time.monotonic() < deadline:
                 time.sleep(0.5)
