@@ -12,7 +12,7 @@ from classifier.labels import Label
 from classifier.model import Prediction
 from classifier.parse import Message
 from drafts.render import Draft, Incoming
-from service.incoming import prediction_fields
+from service.incoming import DRAFT_TEXT_CHARS, prediction_fields
 from service.store.tables import DraftRow, MessageRow
 
 _DRAFT_FIELDS = tuple(f.name for f in fields(Draft))
@@ -23,7 +23,8 @@ _COLUMNS = frozenset(c.key for c in MessageRow.__table__.columns)
 def incoming_of(row: MessageRow, label: Label | None = None) -> Incoming:
     """Return what the drafts package needs from a stored message, optionally with a new label."""
     given = {k: getattr(row, k) for k in _INCOMING_FIELDS}
-    return Incoming(**{**given, "text": row.new_text, "label": label or row.label})
+    text = row.new_text[:DRAFT_TEXT_CHARS]
+    return Incoming(**{**given, "text": text, "label": label or row.label})
 
 
 def message_row(
