@@ -13,7 +13,7 @@ import email.message
 import hashlib
 import re
 from dataclasses import dataclass, field
-from email.header import decode_header, make_header
+from email.header import Header, decode_header, make_header
 from email.utils import getaddresses, parseaddr
 from typing import Any
 
@@ -79,11 +79,27 @@ class _BoundedMessage(email.message.Message):
         super().set_payload(payload, charset)
 
 
+def _raw_header_text(header: Header) -> str:
+    """Return a header parsed from raw 8-bit bytes as text: UTF-8, else Latin-1 (never U+FFFD)."""
+    parts: list[str] = []
+    for chunk, charset in decode_header(header):
+        if isinstance(chunk, str):
+            parts.append(chunk)
+            continue
+        try:
+            parts.append(chunk.decode("utf-8" if charset in (None, "unknown-8bit") else charset))
+        except (LookupError, UnicodeDecodeError):
+            parts.append(chunk.decode("latin-1"))
+    return "".join(parts)
+
+
 def decode_words(value: object, limit: int = MAX_HEADER_CHARS) -> str:
     """Return a header value with RFC 2047 encoded words decoded, cut at limit; never raises."""
     if not value:
         return ""
-    value = str(value)[:limit]  # a header with raw 8-bit bytes comes back as a Header object
+    if isinstance(value, Header):  # raw 8-bit bytes in a header: RFC 6532 says they are UTF-8
+        value = _raw_header_text(value)
+    value = str(value)[:limit]
     if "=?" not in value:  # no encoded words: most headers, and much faster
         return _SPACES.sub(" ", value).strip()
     try:

@@ -360,3 +360,22 @@ def test_limits_bound_the_work_and_keep_what_matters(
     msg = parse_message(raw)
     assert time.perf_counter() - started < 1.0
     assert check(msg)
+
+
+@pytest.mark.parametrize(
+    ("raw_subject", "encoding", "expected"),
+    [
+        ("Ihre Bewerbung – Absage für Jörg", "utf-8", "Ihre Bewerbung – Absage für Jörg"),
+        ("für Jörg", "latin-1", "für Jörg"),  # not UTF-8: read as Latin-1, never U+FFFD
+    ],
+)
+def test_raw_8bit_headers_are_read_as_utf8_rfc6532(
+    raw_subject: str, encoding: str, expected: str
+) -> None:
+    raw = (
+        f"From: Zoë Müller <zoe@acme.example>\r\nSubject: {raw_subject}\r\n"
+        "Message-ID: <rfc6532@acme.example>\r\n\r\nHallo\r\n"
+    ).encode(encoding)
+    msg = parse_message(raw)
+    assert msg.subject == expected and "\ufffd" not in msg.subject
+    assert msg.from_name == "Zoë Müller"
