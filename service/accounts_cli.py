@@ -7,20 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from service.config import Settings, load_settings
+from service.cli_settings import settings_or_exit
+from service.config import Settings
 
 if TYPE_CHECKING:
     from service.store.accounts import Accounts
 
 accounts = typer.Typer(no_args_is_help=True, help="The mailboxes one installation serves.")
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except Exception as exc:  # a bad setting is the user's to fix: say which, no traceback
-        typer.echo(f"gracemail: invalid settings: {exc}", err=True)
-        raise typer.Exit(2) from exc
 
 
 def _accounts(settings: Settings) -> Accounts:
@@ -78,7 +71,7 @@ def add(
         smtp_tls=smtp_tls,
         profile=profile,
     )
-    store = _accounts(_settings())
+    store = _accounts(settings_or_exit())
     if store.find(name) is not None:
         typer.echo(f"gracemail: an account named {name!r} exists already", err=True)
         raise typer.Exit(1)
@@ -95,7 +88,7 @@ def list_(
     format: Annotated[str, typer.Option(help="text or jsonl")] = "text",
 ) -> None:
     """List the accounts, never their passwords."""
-    for a in _accounts(_settings()).all():
+    for a in _accounts(settings_or_exit()).all():
         if format == "jsonl":
             typer.echo(json.dumps(a.__dict__))
         else:
@@ -106,7 +99,7 @@ def list_(
 @accounts.command("disable")
 def disable(name: Annotated[str, typer.Argument()]) -> None:
     """Stop serving a mailbox: workers drop its lease at their next heartbeat."""
-    store = _accounts(_settings())
+    store = _accounts(settings_or_exit())
     account = store.find(name)
     if account is None:
         typer.echo(f"gracemail: no account named {name!r}", err=True)
@@ -123,7 +116,7 @@ def worker() -> None:
     from classifier.persist import load_classifier
     from service.worker import Worker, configure_logging
 
-    settings = _settings()
+    settings = settings_or_exit()
     configure_logging()
     path = settings.resolved_model_path
     if not path.exists():  # training takes minutes: a worker fleet shares one trained model

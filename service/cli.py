@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from classifier.parse import Message, ParseError, parse_message
+from service.cli_settings import settings_or_exit
 from service.config import Settings, load_settings
 
 # A run per message (a mail filter, a script) pays for every import: the heavy ones (scikit-learn
@@ -24,14 +25,6 @@ if TYPE_CHECKING:
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 BATCH = 256
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except Exception as exc:  # a bad setting is the user's to fix: say which, no traceback
-        typer.echo(f"gracemail: invalid settings: {exc}", err=True)
-        raise typer.Exit(2) from exc
 
 
 def _classifier(settings: Settings) -> Classifier:
@@ -68,7 +61,7 @@ def classify(
     ] = "text",
 ) -> None:
     """Label messages; errors go to stderr and the run goes on (exit 1 if any file failed)."""
-    classifier = _classifier(_settings())
+    classifier = _classifier(settings_or_exit())
     failed = 0
     batch: list[tuple[Path, Message]] = []
 
@@ -110,7 +103,7 @@ def draft(
     from service.ingest import Ingest
     from service.schemas import Drafts
 
-    settings = _settings()
+    settings = settings_or_exit()
     try:
         msg = parse_message(path.read_bytes())
     except (OSError, ParseError) as exc:
@@ -194,7 +187,7 @@ def train() -> None:
     from classifier.train import train_classifier
     from service.store import Store
 
-    settings = _settings()
+    settings = settings_or_exit()
     corrections = Store(settings.resolved_database_url).messages.corrections()
     _, report = train_classifier(settings.resolved_model_path, extra=corrections)
     if report:
@@ -218,7 +211,7 @@ def evaluate(
         from classifier.holdout import score_holdout
 
         typer.echo(f"\nheld-out set {holdout}:")
-        typer.echo(score_holdout(_classifier(_settings()), holdout).format())
+        typer.echo(score_holdout(_classifier(settings_or_exit()), holdout).format())
 
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -247,7 +240,7 @@ def serve(
     from service.demo import load_demo
     from service.web.app import create_app
 
-    settings = _settings()
+    settings = settings_or_exit()
     bind = host or settings.web_host
     tls = settings.web_tls_cert is not None and settings.web_tls_key is not None
     if bind not in LOCAL_HOSTS and not tls and not (allow_remote or settings.web_allow_remote):
@@ -376,7 +369,7 @@ def poll(
     from service.sender import Sender
     from service.store import Store
 
-    settings = _settings()
+    settings = settings_or_exit()
     if not settings.imap_host:
         typer.echo(
             "gracemail: set GRACEMAIL_IMAP_HOST (and _USER, _PASSWORD) to poll a mailbox", err=True
@@ -410,7 +403,7 @@ def applications(
     from service.store import Store
     from service.tracker import rebuild
 
-    settings = _settings()
+    settings = settings_or_exit()
     records = rebuild(Store(settings.resolved_database_url))
     fields = ["id", "company", "role", "stage", "applied_at", "last_contact_at", "message_ids"]
     fields += ["next_action", "conflict"]
@@ -444,7 +437,7 @@ def db_upgrade() -> None:
     """Bring the database's schema to the newest revision; serve and poll do this on start too."""
     from service.store.db import HEAD, Database
 
-    settings = _settings()
+    settings = settings_or_exit()
     database = Database(settings.resolved_database_url, upgrade=False)
     before = database.revision()
     if before != HEAD:
