@@ -2,16 +2,20 @@
 
 The folder holds labels.csv (columns file, label, lang, contact_name, company, role) and the
 messages either in folder/messages/ (the corpus layout) or beside labels.csv (the holdout layout).
-Only actionable labels (offer, hard_no, not_now) are scored: slots are extracted for those alone.
-Run: PYTHONPATH=. python scripts/eval_slots.py data/corpus [--errors 8] [--slot role] [--all]
+A company or role is scored where the gold value is known (not empty); a contact is scored on
+every message, as an empty gold contact means "only a team signs" and an empty answer is right.
+Values are compared after folding case, whitespace, quotes and legal forms ("Acme GmbH" = "acme").
+Only actionable labels (offer, hard_no, not_now) are scored unless --all is given: slots are
+extracted for those alone.
+Run: PYTHONPATH=. python scripts/eval_slots.py data/corpus [--misses] [--slot role] [--all]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import random
-import time
+import re
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -21,10 +25,21 @@ from classifier.slots import Slots, extract_slots
 SLOTS = ("contact_name", "company", "role")
 ACTIONABLE = frozenset({"offer", "hard_no", "not_now"})
 
+_QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"})
+_LEGAL = re.compile(
+    r"(?:[\s,]+(?:gmbh(?:\s*&\s*co\.?\s*kg)?|ag|se|kg|inc|ltd|limited|llc|llp|plc|corp|co|sa|sas"
+    r"|sarl|srl|s\.?r\.?l|s\.?a|s\.?l|s\.?p\.?a|spa|b\.?v|bv|n\.?v|nv|ab|oy|oyj|as|asa|a/s|aps"
+    r"|pty|pte|pvt|sp\.?\s*z\s*o\.?\s*o|s\.?r\.?o|a\.?s)\.?)+$"
+)
 
-def norm(value: str) -> str:
-    """Return a slot value as compared: trimmed, whitespace collapsed, case-folded."""
-    return " ".join(value.split()).casefold()
+
+def norm(value: str, slot: str = "") -> str:
+    """Return a slot value as compared: case, whitespace, quotes and (for companies) legal forms folded."""
+    value = unicodedata.normalize("NFC", value).translate(_QUOTES).casefold()
+    value = " ".join(value.split()).strip(" .,;:'\"")
+    if slot == "company":
+        value = _LEGAL.sub("", value).strip(" .,;:'\"")
+    return value
 
 
 def load_rows(folder: Path, everything: bool) -> list[tuple[dict[str, str], Message]]:
@@ -35,70 +50,61 @@ def load_rows(folder: Path, everything: bool) -> list[tuple[dict[str, str], Mess
     return [(r, parse_message((messages_dir / r["file"]).read_bytes())) for r in rows]
 
 
-def time_extraction(messages: list[Message], rounds: int = 5) -> float:
-    """Return the best mean time per message of extract_slots, in milliseconds."""
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for msg in messages:
-            extract_slots(msg)
-        best = min(best, (time.perf_counter() - start) / max(len(messages), 1))
-    return best * 1000
+def is_scored(slot: str, gold: str) -> bool:
+    """Return True when a gold value is known: any contact (empty is an answer), else non-empty."""
+    return slot == "contact_name" or bool(gold.strip())
 
 
 def main() -> None:
-    """Print per-slot accuracy overall and per language, wrong-when-filled rates and errors."""
+    """Print per-slot accuracy overall and by language, precision when filled, and the misses."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", type=Path)
-    parser.add_argument("--errors", type=int, default=6, help="sample errors shown per slot")
-    parser.add_argument("--slot", choices=SLOTS, help="show errors of this slot only")
+    parser.add_argument("--misses", action="store_true", help="print every miss")
+    parser.add_argument("--slot", choices=SLOTS, help="print the misses of this slot only")
     parser.add_argument("--all", action="store_true", help="score every label, not only actionable")
-    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
     data = load_rows(args.folder, args.all)
     predictions: list[Slots] = [extract_slots(msg) for _, msg in data]
-    # per (lang, slot): [correct, filled, filled_wrong, total]
+    # per (lang, slot): [correct, scored, filled, filled_wrong]
     stats: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    errors: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    misses: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
     for (row, _), pred in zip(data, predictions, strict=True):
         for slot in SLOTS:
-            got, want = norm(getattr(pred, slot)), norm(row[slot])
+            if not is_scored(slot, row[slot]):
+                continue
+            got, want = norm(getattr(pred, slot), slot), norm(row[slot], slot)
             for lang in ("ALL", row["lang"]):
                 s = stats[(lang, slot)]
                 s[0] += got == want
-                s[1] += bool(got)
-                s[2] += bool(got) and got != want
-                s[3] += 1
+                s[1] += 1
+                s[2] += bool(got)
+                s[3] += bool(got) and got != want
             if got != want:
-                errors[slot].append((row["file"], row[slot], getattr(pred, slot)))
+                misses[slot].append((row["file"], row["lang"], row[slot], getattr(pred, slot)))
 
     langs = ["ALL", *sorted({row["lang"] for row, _ in data})]
     print(f"{len(data)} messages from {args.folder} ({'all labels' if args.all else 'actionable'})")
-    print(f"{'lang':<5} {'n':>4}  " + "  ".join(f"{s:>12}" for s in SLOTS))
+    print(f"{'lang':<5} " + "  ".join(f"{s:>18}" for s in SLOTS))
     for lang in langs:
-        n = stats[(lang, SLOTS[0])][3]
-        cells = "  ".join(f"{stats[(lang, s)][0] / n:>12.3f}" for s in SLOTS)
-        print(f"{lang:<5} {n:>4}  {cells}")
-    print("\nnon-empty predictions (ALL): filled / wrong when filled / precision")
+        cells = []
+        for slot in SLOTS:
+            correct, scored = stats[(lang, slot)][:2]
+            cells.append(f"{correct / scored:.3f} of {scored:>4}" if scored else f"{'-':>12}")
+        print(f"{lang:<5} " + "  ".join(f"{c:>18}" for c in cells))
+    print("\nwhen filled (ALL): filled / wrong / precision")
     for slot in SLOTS:
-        _, filled, wrong, total = stats[("ALL", slot)]
+        _, scored, filled, wrong = stats[("ALL", slot)]
         precision = (filled - wrong) / filled if filled else 0.0
         print(
-            f"  {slot:<12} filled {filled:>4}/{total}  wrong {wrong:>3} "
-            f"({wrong / total:.3f} of all)  precision {precision:.3f}"
+            f"  {slot:<12} filled {filled:>4}/{scored}  wrong {wrong:>3}  precision {precision:.3f}"
         )
-    ms = time_extraction([msg for _, msg in data])
-    print(f"\nextract_slots: {ms:.4f} ms/message ({1000 / ms:,.0f} messages/s)")
 
-    rng = random.Random(args.seed)
-    for slot in [args.slot] if args.slot else SLOTS:
-        sample = errors[slot]
-        shown = rng.sample(sample, min(args.errors, len(sample)))
-        if shown:
-            print(f"\n{slot} errors ({len(sample)}): file | expected | got")
-        for file, want, got in shown:
-            print(f"  {file} | {want!r} | {got!r}")
+    if args.misses or args.slot:
+        for slot in [args.slot] if args.slot else SLOTS:
+            print(f"\n{slot} misses ({len(misses[slot])}): file | lang | expected | got")
+            for file, lang, want, got in misses[slot]:
+                print(f"  {file} | {lang} | {want!r} | {got!r}")
 
 
 if __name__ == "__main__":
