@@ -5,52 +5,12 @@ from __future__ import annotations
 import re
 
 from classifier.parse import Message
-from classifier.slots.contact import TEAM_HINT, name_words, sender_person
+from classifier.slots.contact import TEAM_HINT
 from classifier.slots.role import GENERIC, ROLE_HEAD
-from classifier.slots.words import COMPANY_WORDS, JOB_LINE, cut_at_sentence_end, squash
+from classifier.slots.sender import ATS_DOMAINS as ATS_DOMAINS  # service/applications reads it
+from classifier.slots.sender import company_from_display, domain_key, matches_domain
+from classifier.slots.words import JOB_LINE, cut_at_sentence_end, squash
 
-ATS_DOMAINS = (
-    "greenhouse",
-    "lever.co",
-    "workday",
-    "smartrecruiters",
-    "ashbyhq",
-    "icims",
-    "personio",
-    "teamtailor",
-    "recruitee",
-    "workable",
-    "bamboohr",
-    "taleo",
-    "successfactors",
-    "jobvite",
-    "jazzhr",
-    "softgarden",
-    "rexx",
-    "welcometothejungle",
-    "breezy",
-    "myworkday",
-    "myworkdayjobs",
-    "adobesign",
-    "docusign",
-    "hibob",
-    "pinpoint",
-    "homerun",
-    "join.com",
-    "jobylon",
-    "varbi",
-    "talentlyft",
-    "applytojob",
-    "paylocity",
-    "ukg",
-    "dayforce",
-    "oraclecloud",
-)
-_FREEMAIL = re.compile(
-    r"@(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|me|aol|gmx|web|t-online|orange"
-    r"|free|laposte|libero|proton|protonmail|mail|yandex|hey)\.",
-    re.IGNORECASE,
-)
 _AGENCY = re.compile(
     r"recruit|staffing|talentpartner|search|exec|headhunt|personnel|resourcing|medstaff"
     r"|placement|personalvermittlung|interim|rekruttering|rekrytointi|henkilöstöpalvelu|rekry"
@@ -62,74 +22,9 @@ _AGENCY_DOMAIN = re.compile(
     r"talent|people|staff|associates|partners|personal|selecta|cabinet|contracting"
     r"|workforce|hirepartners|careers$"
 )
-# What a sender's display name adds after the company: "Acme Careers", "Acme - Talent Team".
-_DISPLAY_SUFFIXES = tuple(
-    sorted(
-        [
-            *"careers career karriere jobs recruiting recruitment hiring hr team notifications "
-            "notification recrutement empleo personalabteilung rh rrhh noreply no-reply carrières "
-            "emploi jobb rekrytering stellenangebote bewerbermanagement talent people personal "
-            "hrm recrutamento selezione selección personeelszaken werving kariéra kariera "
-            "rekrytointi rekruttering rekrutacja rekrytering hr-afdelingen personalavdelingen"
-            "".split(),
-            "personální oddělení",
-            "ufficio personale",
-            "recruiting office",
-            "staffing office",
-            "early careers",
-            "graduate recruitment",
-            "talent acquisition",
-            "human resources",
-            "people ops",
-            "people team",
-            "talent team",
-            "hiring team",
-            "recruiting team",
-            "careers team",
-            "recursos humanos",
-            "lavora con noi",
-            "werken bij",
-            "university recruiting",
-            "campus recruiting",
-            "hr team",
-            "hr-service",
-            "recruitment team",
-        ],
-        key=len,
-        reverse=True,
-    )
-)
-
-
 _MAX_NAME = 200  # characters of a name worth cleaning: longer is never a company or a sender
 
 
-def _strip_display_suffix(name: str) -> str:
-    """Return name without trailing team words: "Acme Robotics Talent Team" -> "Acme Robotics"."""
-    changed = True
-    while changed and name:
-        changed = False
-        lowered = name.lower()
-        for suffix in _DISPLAY_SUFFIXES:
-            if lowered.endswith(suffix) and (
-                len(lowered) == len(suffix) or lowered[-len(suffix) - 1] in " -|–—,:"
-            ):
-                name = name[: -len(suffix)].rstrip(" -|–—,:")
-                changed = True
-                break
-    return name
-
-
-_COMPANY_PREFIX = re.compile(
-    r"^(?:the )?(?:graduate recruitment|recruitment|careers|talent acquisition|hr|jobs|karriere"
-    r"|recrutement|people team|talent team)\s*(?:[-|–—:@]|at|bei|chez)\s*"
-    # departments that name themselves before the company: "Personalabteilung Kurbeck Immobilien"
-    r"|^(?:rrhh|recursos humanos|direction des ressources humaines|ressources humaines"
-    r"|direção de recursos humanos|personalabteilung|ausbildung|onboarding|talent acquisition"
-    r"|human resources|kariéra|kariera|personální oddělení|rekrutacja|dział kadr|rekrytointi"
-    r"|rekruttering)(?:\s*[-|–—:]\s*|\s+)",
-    re.IGNORECASE,
-)
 _COMPANY_SPAN = (
     r"(?P<co>[A-ZÀ-Þ][\w&'’.-]*(?:[ \t]+(?:[A-ZÀ-Þ][\w&'’.-]*|&|of|and|de|la|des|du|del|da|do"
     r"|der|van|di|y|e)){0,5})"
@@ -196,23 +91,6 @@ _CAP_RUN = re.compile(
 )
 
 
-def _domain_key(address: str) -> str:
-    local, _, domain = address.partition("@")
-    parts = domain.split(".")
-    if any(ats in domain for ats in ATS_DOMAINS) or "-mail." in domain:
-        # ATS mail names the company in a subdomain or the local part: acme.greenhouse-mail.io
-        generic = re.match(
-            r"^(?:no-?reply|careers?|jobs|talent|recruiting|hr|notifications?|hire|dse\w*)$", local
-        )
-        sub = parts[0] if len(parts) > 2 else ""
-        if sub in ("hire", "jobs", "careers", "mail", "app", "www", "us", "eu", "emea"):
-            sub = ""
-        return squash(sub or ("" if generic else local))
-    if _FREEMAIL.search(address) or len(parts) < 2:
-        return ""
-    return squash(parts[-3] if len(parts) >= 3 and len(parts[-2]) <= 3 else parts[-2])
-
-
 def _clean_company(name: str) -> str:
     name = cut_at_sentence_end(name)
     if len(name) > _MAX_NAME:  # no company is named so long; the $-anchored rules would be slow
@@ -221,33 +99,6 @@ def _clean_company(name: str) -> str:
     name = _DROP_LEGAL.sub("", name)
     name = _EDGE_WORDS.sub("", name).strip(" .,'’\":;-–—|")
     return name + "." if name.endswith(" Co") else name
-
-
-def _company_from_display(msg: Message) -> str:
-    name = msg.from_name.strip()
-    if len(name) > _MAX_NAME:
-        return ""
-    person = sender_person(msg)
-    if not name or (person and not re.search(r"\s(?:at|from|via|bei|chez|@|\|)\s", name)):
-        return ""
-    at = re.search(r"\s(?:at|from|@|\||bei|chez)\s+(.+)$", name)
-    if at and person:
-        name = _clean_company(_strip_display_suffix(at.group(1)))
-        # "Jane at Acme Robotics": the part after "at" is the company even when it looks like a name
-        return "" if _NOT_COMPANY.match(name) or _AGENCY.search(name) else name
-    name = re.sub(r"\s+via\s+[\w. ]+$", "", name, flags=re.I)
-    name = _COMPANY_PREFIX.sub("", name)
-    name = _strip_display_suffix(name)
-    name = _clean_company(name)
-    # "Kurbeck Immobilien" reads like a person's name; the sender's domain says it is the company
-    same_as_domain = squash(name) == _domain_key(msg.reply_to or msg.from_addr)
-    if not name or (name_words(name) and not COMPANY_WORDS.search(name) and not same_as_domain):
-        return ""
-    if _NOT_COMPANY.match(name) or any(
-        ats in squash(name) for ats in ("greenhouse", "lever", "workday")
-    ):
-        return ""
-    return name
 
 
 def _signature_companies(lines: list[str], start: int) -> list[str]:
@@ -266,11 +117,11 @@ def _signature_companies(lines: list[str], start: int) -> list[str]:
 def find_company(msg: Message, text: str, contact_name: str, sig_start: int = -1) -> str:
     """Return the hiring company as people write it, or ''."""
     address = msg.reply_to or msg.from_addr
-    key = _domain_key(address)
+    key = domain_key(address)
     domain = address.partition("@")[2]
-    agency = bool(
-        _AGENCY.search(domain) or _AGENCY.search(msg.from_name) or _AGENCY_DOMAIN.search(key)
-    )
+    display = company_from_display(msg, contact_name)
+    # an agency writes for a client: its own name is not the hiring company
+    agency = bool(_AGENCY.search(domain) or _AGENCY.search(display) or _AGENCY_DOMAIN.search(key))
     lines = [line.strip() for line in text.split("\n")]
     scores: dict[str, float] = {}
     forms: dict[str, tuple[float, str]] = {}
@@ -293,7 +144,6 @@ def find_company(msg: Message, text: str, contact_name: str, sig_start: int = -1
         if weight >= forms.get(squashed, (0.0, ""))[0]:
             forms[squashed] = (weight, name)
 
-    display = _company_from_display(msg)
     if display:
         add(display, 3)
     if sig_start >= 0:
@@ -351,11 +201,7 @@ def find_company(msg: Message, text: str, contact_name: str, sig_start: int = -1
                 scores[long] += scores[short] * 0.5
     best, best_score = "", 0.0
     for squashed, score in scores.items():
-        if (
-            key
-            and len(key) > 2
-            and (squashed == key or key.startswith(squashed) or squashed.startswith(key))
-        ):
+        if key and matches_domain(forms[squashed][1], key):
             score += -5 if agency else 10
         if score > best_score:
             best, best_score = forms[squashed][1], score

@@ -187,8 +187,6 @@ COMPANY_CASES = [
         "Talent Partner | Brightwater Credit Union",
         "Brightwater Credit Union",
         id="title-pipe-company-in-signature",
-        # one signature line alone is not enough evidence yet: raising its weight cost precision
-        marks=pytest.mark.xfail(strict=True, reason="signature company alone scores below 2.5"),
     ),
     pytest.param(
         "Margaret Oyelaran <margaret@hearthandhomecare.com>",
