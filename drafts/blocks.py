@@ -97,10 +97,9 @@ def offer_accept(book: Phrasebook, facts: Facts, ctx: Context) -> str:
             + "\n"
             + "\n".join(line if line.startswith("- ") else f"- {line}" for line in confirmed)
         )
-    asks = [] if facts.start_date else [book.get("offer.ask_start")]
-    asks.append(
-        book.get("offer.ask_contract") if not facts.terms else book.get("offer.accept_next")
-    )
+    # ask only for what the mail neither states nor sends: the letter may hold the start date
+    asks = [] if facts.start_date or facts.letter_start else [book.get("offer.ask_start")]
+    asks.append(book.get("offer.accept_next" if facts.letter else "offer.ask_contract"))
     paragraphs = [book.get("offer.accept"), terms, _join(*asks), book.get("offer.accept_close")]
     return _letter(ctx, paragraphs, book.get("sign.offer"))
 
@@ -113,9 +112,9 @@ def hold_until(facts: Facts, sent: date) -> date:
 def offer_hold(book: Phrasebook, facts: Facts, ctx: Context) -> str:
     """Return a thank-you that promises an answer by the deadline and asks the open points."""
     missing = []
-    if not facts.terms:
+    if not facts.terms and not facts.letter:
         missing.append(book.get("offer.hold_missing_terms"))
-    if not facts.start_date:
+    if not facts.start_date and not facts.letter_start:
         missing.append(book.get("offer.hold_missing_start"))
     ask = _join(book.get("offer.hold_questions"), *missing) if missing else ""
     answer_by = book.date(hold_until(facts, ctx.sent))

@@ -219,6 +219,36 @@ CUES: dict[str, dict[str, str]] = {
         "cs": r"těsně|druhá volba|náhradník|záloh|pokud se něco změní",
     },
 }
+# The written offer or contract, and words that say it is attached, linked or on its way: then the
+# acceptance does not ask for it (both must appear in one sentence).
+LETTER: dict[str, tuple[str, str]] = {
+    "en": (r"contract|letter|written offer|paperwork|offer (?:pack|document|details)|agreement|the offer\b",
+           r"attach|enclos|\blink\b|below|docusign|adobe sign|e-?sign|sign (?:it )?(?:online|electronically)|portal|https?://|will (?:send|follow|arrive)|to follow|on its way|separate (?:mail|email)|(?:will )?receive"),
+    "de": (r"vertrag|angebot|schreiben|unterlagen|zusage",
+           r"anbei|angehängt|beigefügt|im anhang|\blink\b|https?://|docusign|elektronisch|digital unterschreiben|folgt|zusenden|schicke|senden (?:wir|ich)|erhalten"),
+    "fr": (r"contrat|lettre|promesse d'embauche|proposition|offre",
+           r"ci-joint|jointe?\b|en pj|\blien\b|https?://|docusign|signature électronique|suivra|parviendra|enverr|recevr"),
+    "es": (r"contrato|carta|oferta|propuesta",
+           r"adjunt|enlace|https?://|docusign|firma electrónica|enviar[éáe]|recibir[áa]s?"),
+    "nl": (r"contract|arbeidsovereenkomst|brief|aanbieding|aanbod",
+           r"bijgevoegd|bijlage|\blink\b|https?://|docusign|digitaal ondertekenen|volgt|sturen|ontvang"),
+    "it": (r"contratto|lettera|offerta|proposta",
+           r"allegat|\blink\b|https?://|docusign|firma (?:elettronica|digitale)|invier|ricever"),
+    "pt": (r"contrato|carta|proposta|oferta",
+           r"anexo|anexad|\blink\b|https?://|docusign|assinatura (?:eletrónica|eletrônica|digital)|enviaremos|enviarei|receber[áa]s?"),
+    "sv": (r"avtal|kontrakt|erbjudande|brev",
+           r"bifoga|bilaga|\blänk|https?://|docusign|signera digitalt|skickar|skickas|får du"),
+    "pl": (r"umow|ofert|pism|list",
+           r"załącz|\blink|https?://|docusign|podpis elektroniczny|prześl|wyśl|otrzyma"),
+    "da": (r"kontrakt|aftale|tilbud|brev",
+           r"vedhæft|vedlagt|\blink|https?://|docusign|underskrive digitalt|sender|modtage|får du"),
+    "no": (r"kontrakt|avtale|tilbud|brev",
+           r"vedlagt|vedlegg|\blenke|\blink|https?://|docusign|signere digitalt|sender|motta|får du"),
+    "fi": (r"sopimu|tarjou|kirje",
+           r"liittee|liite|linkki|https?://|docusign|sähköisesti|lähetämme|lähetän|saat\b"),
+    "cs": (r"smlouv|nabídk|dopis",
+           r"přílo|odkaz|https?://|docusign|elektronicky|zašl|pošl|obdrží|dostanete"),
+}  # fmt: skip
 # The role an offer names: its title is the first group.
 OFFERED_ROLE: dict[str, str] = {
     "en": r"offer you the (?:position|role) of ([^,.;\n]+?)(?: at | with |[,.;\n]|$)|offer you the ([A-Z][\w&/+ -]+?) (?:role|position)",
@@ -228,6 +258,12 @@ OFFERED_ROLE: dict[str, str] = {
     "nl": r"(?:functie|rol) (?:van|als) ([^,.;\n]+?) (?:aanbieden|aan te bieden)",
     "it": r"(?:offrirti|offrirLe|proporti) il ruolo di ([^,.;\n]+?)(?: presso |[,.;\n]|$)",
     "pt": r"(?:oferecer-lhe|oferecer-te) a (?:função|vaga|posição) de ([^,.;\n]+?)(?: na |[,.;\n]|$)",
+    "sv": r"erbjuda dig (?:tjänsten|rollen|jobbet|befattningen) som ([^,.;\n]+?)(?: på | hos | i |[,.;\n]|$)",
+    "pl": r"(?:zaproponować|zaoferować|zaproponowania|oferujemy)\b[^.\n]{0,40}?(?:stanowisk[oua]|rolę|funkcję)\s+(?:jako\s+)?([^,.;\n]+?)(?: w | w firmie |[,.;\n]|$)",
+    "da": r"tilbyde dig (?:stillingen|jobbet|rollen) som ([^,.;\n]+?)(?: hos | i | på |[,.;\n]|$)",
+    "no": r"tilby deg (?:stillingen|jobben|rollen) som ([^,.;\n]+?)(?: hos | i | på |[,.;\n]|$)",
+    "fi": r"tarjo\w* (?:sinulle|teille) ([^,.;\n]+?) ?-(?:tehtävä|paikka|rooli|työ)\w*",
+    "cs": r"nabíd\w* (?:(?:vám|Vám|ti) )?(?:pozici|místo|roli) ([^,.;\n]+?)(?: ve | v | u |[,.;\n]|$)",
 }
 MONEY = r"(?:[€£$]\s?\d[\d.,\s]*\d(?:\s?[kK])?|\d[\d.,\s]*\d\s?(?:€|EUR|eur|USD|GBP|kr|SEK|NOK|DKK|zł|PLN|Kč|CZK|k€|k)\b)"
 TERMS = r"salar|gehalt|salaire|salario|salaris|stipendio|retribuzione|salário|lön|wynagrodzeni|løn|lønn|palkka|mzd|plat|bonus|equity|aktien|options|vacation|holiday|urlaub|congés|vacaciones|vakantie|ferie|semester|loma|dovolen|remote|hybrid|homeoffice|télétravail|teletrabajo|thuiswerk|smart working"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from drafts.cues import MONEY, OFFERED_ROLE, TERMS, cue
+from drafts.cues import LETTER, MONEY, OFFERED_ROLE, TERMS, cue
 from drafts.timing import When, find_times
 
 Stage = Literal["", "application", "interviews", "final"]
@@ -62,6 +62,8 @@ class Facts:
     not_now: NotNow = ""
     offered_role: str = ""  # the role an offer names, which the acceptance restates
     pool_asked: bool = False  # the mail asks for consent to keep the candidate in a talent pool
+    letter: bool = False  # the written offer or contract is attached, linked or on its way
+    letter_start: bool = False  # ... and the mail says it states the start date
 
 
 def next_workday(day: date) -> date:
@@ -144,7 +146,8 @@ def read_facts(text: str, language: str, sent: date) -> Facts:
     terms: list[str] = []
     deadline = start = promised = None
     checkin_from: list[tuple[When, str]] = []
-    close = paused = pool_asked = False
+    close = paused = pool_asked = letter = letter_start = False
+    document, delivered = (re.compile(p, re.IGNORECASE) for p in LETTER.get(language, LETTER["en"]))
     for sentence in sentences:
         times = _future(find_times(sentence, language, sent), sent)
         is_start = any(_near(cue("start", language), sentence, t) for t in times)
@@ -165,6 +168,9 @@ def read_facts(text: str, language: str, sent: date) -> Facts:
             continue  # a CV kept twelve months is no time to check in
         if _MONEY.search(sentence) or (_TERMS.search(sentence) and not _ATTACHED.search(sentence)):
             terms.append(sentence[:200])  # a letter "with salary and benefits" states no term
+        if document.search(sentence) and delivered.search(sentence) and "?" not in sentence:
+            letter = True  # "the letter with salary and start date is attached": nothing to ask
+            letter_start = letter_start or bool(cue("start", language).search(sentence))
         if cue("talent_pool", language).search(sentence) and _CONSENT.search(sentence):
             pool_asked = True
         if cue("close_second", language).search(sentence):
@@ -211,6 +217,8 @@ def read_facts(text: str, language: str, sent: date) -> Facts:
         not_now=not_now,
         offered_role=_offered_role(text, language),
         pool_asked=pool_asked,
+        letter=letter,
+        letter_start=letter_start,
     )
 
 

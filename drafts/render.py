@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
@@ -14,6 +15,7 @@ from drafts.facts import Facts, read_facts
 from drafts.kinds import KINDS, DraftKind
 from drafts.phrases import LANGUAGES, Phrasebook, format_day, register_of
 from drafts.profile import Profile, Referrer
+from drafts.reasons import SentReason, reason_warning
 from drafts.safety import (
     asks_no_reply,
     display_name,
@@ -149,8 +151,14 @@ def _question_notes(facts: Facts) -> str:
     return _notes(*(f"The mail asks: “{q}” Answer it before sending." for q in facts.questions))
 
 
-def render_drafts(msg: Incoming, profile: Profile, today: date) -> list[Draft]:
-    """Return the drafts a label calls for (none for `other` or the user's own mail), in its language."""
+def render_drafts(
+    msg: Incoming, profile: Profile, today: date, sent_reasons: Sequence[SentReason] = ()
+) -> list[Draft]:
+    """Return the drafts a label calls for (none for `other` or the user's own mail), in its language.
+
+    sent_reasons are the reasons earlier declines gave: a decline that would give another one
+    says so in its note.
+    """
     kinds = KINDS.get(msg.label, ())
     if not kinds or is_own(msg.from_addr, profile.email):
         return []
@@ -234,9 +242,14 @@ def render_drafts(msg: Incoming, profile: Profile, today: date) -> list[Draft]:
                 )
             )
             body = blocks.offer_decline(book, facts, ctx)
+            warning = reason_warning(profile, language, reason, sent_reasons)
             drafts.append(
                 replace(
-                    base, kind=kind, body=body, note=_notes(common, note), decline_reason=reason
+                    base,
+                    kind=kind,
+                    body=body,
+                    note=_notes(common, note, warning),
+                    decline_reason=reason,
                 )
             )
     if referrer:
@@ -248,7 +261,8 @@ def render_drafts(msg: Incoming, profile: Profile, today: date) -> list[Draft]:
             else ()
         )
         drafts.extend(
-            _referrer_note(msg, profile, referrer, ctx, outcome, now) for outcome in outcomes
+            _referrer_note(msg, profile, referrer, ctx, outcome, now, sent_reasons)
+            for outcome in outcomes
         )
     return drafts
 
@@ -260,10 +274,12 @@ def _referrer_note(
     ctx: blocks.Context,
     outcome: str,
     now: datetime,
+    sent_reasons: Sequence[SentReason] = (),
 ) -> Draft:
     language = profile.language if profile.language in LANGUAGES else "en"
     book = _book(msg, language)
     reason = profile.reason_in(language)
+    declines = outcome == "offer_decline"
     subject, body = blocks.referrer_thanks(book, replace(ctx, reason=reason), outcome)
     when = {
         "offer_accept": "Send this one if you accept the offer.",
@@ -278,9 +294,10 @@ def _referrer_note(
         note=_notes(
             when.get(outcome, ""),
             "" if referrer.email else f"Add {referrer.name}'s address before sending.",
+            reason_warning(profile, language, reason, sent_reasons) if declines else "",
         ),
         suggested_send_after=now,
-        decline_reason=reason if outcome == "offer_decline" else "",
+        decline_reason=reason if declines else "",
     )
 
 

@@ -85,7 +85,13 @@ class Ingest:
         return self._outcome(msg, self.classify(msg))
 
     def _outcome(self, msg: Message, prediction: Prediction) -> Outcome:
-        drafts = render_drafts(incoming(msg, prediction), self.profile, self.today())
+        # only an offer is declined: the reasons sent before are looked up for offers alone
+        sent = (
+            self.store.drafts.sent_decline_reasons()
+            if self.store is not None and prediction.label == "offer"
+            else []
+        )
+        drafts = render_drafts(incoming(msg, prediction), self.profile, self.today(), sent)
         return Outcome(
             message_id=msg.message_id,
             label=prediction.label,

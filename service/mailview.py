@@ -92,7 +92,8 @@ def relabel(store: Store, settings: Settings, pk: int, label: str) -> RelabelOut
         store.drafts.relabel(pk, label, [])
         return "closed"
     incoming = incoming_of(msg, label)
-    drafts = render_drafts(incoming, settings.sender_profile(), date.today())
+    sent = store.drafts.sent_decline_reasons()
+    drafts = render_drafts(incoming, settings.sender_profile(), date.today(), sent)
     store.drafts.relabel(pk, incoming.label, [draft_row(d) for d in drafts])
     return "relabelled"
 

@@ -10,6 +10,7 @@ from sqlalchemy import CursorResult, Result, func, select, update
 from sqlalchemy.orm import Session
 
 from drafts.kinds import REPLY_KINDS
+from drafts.reasons import SentReason
 from service.store.db import Database, utcnow
 from service.store.tables import CorrectionRow, DraftRow, DraftVersionRow, MessageRow
 
@@ -157,6 +158,17 @@ class Drafts:
             for row in rows:
                 _ = row.message
             return rows
+
+    def sent_decline_reasons(self) -> list[SentReason]:
+        """Return every reason a sent decline gave, with its language, first sent first, once each."""
+        with self.db.session() as s:
+            query = (
+                select(DraftRow.language, DraftRow.decline_reason)
+                .where(DraftRow.status == "sent", DraftRow.decline_reason != "")
+                .group_by(DraftRow.language, DraftRow.decline_reason)
+                .order_by(func.min(DraftRow.sent_at), func.min(DraftRow.id))
+            )
+            return [SentReason(language, reason) for language, reason in s.execute(query)]
 
     def versions_of(self, draft_ids: Iterable[int]) -> dict[int, list[DraftVersionRow]]:
         """Return the earlier versions of each draft, newest first."""
