@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from classifier.slots.titles import find_anchored_title
 from classifier.slots.words import WordSet, cut_at_sentence_end, squash
 
 ROLE_HEAD = WordSet(
@@ -203,6 +204,10 @@ def find_role(subject: str, text: str, company: str = "") -> str:
         return role
     body = text[:3000]
     company_key = squash(company)
+    for source in (subject, body):
+        role = find_anchored_title(source)
+        if role and squash(role) != company_key:
+            return role
     for pattern, needs_head in _BODY_ROLE:
         for match in pattern.finditer(body):
             if match.start() and body[match.start() - 1].isalnum():
