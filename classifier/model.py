@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, cast
 
 from classifier.labels import ACTIONABLE, Label, MailKind
 from classifier.language import detect_language
+from classifier.lean import LeanRuntime
 from classifier.parse import Message
-from classifier.runtime import Runtime, runtime_of
 from classifier.slots import Slots, extract_slots
+
+if TYPE_CHECKING:  # numpy only where batches are scored: a run for one message never imports it
+    from classifier.runtime import Runtime
+
+Rows = Sequence[Sequence[float]]
+# A process that has scored this many texts is long-lived or has a batch: numpy then pays for its
+# import (a tenth of a second here), and scores a text several times faster than the lean scorer.
+LEAN_TEXTS = 16
 
 # "unable to offer you the role" is a no; keyword trackers get this wrong, the model must not.
 _NEGATED_OFFER = re.compile(
@@ -48,14 +54,27 @@ class Prediction:
     language: str
     kind: MailKind = "outcome"
 
+    def fields(self) -> dict[str, str | float]:
+        """Return the label, kind, confidence, slots and language as one flat mapping."""
+        return {
+            "label": self.label,
+            "kind": self.kind,
+            "confidence": self.confidence,
+            "contact_name": self.slots.contact_name,
+            "company": self.slots.company,
+            "role": self.slots.role,
+            "language": self.language,
+        }
+
 
 class Classifier:
     """The label and kind models, and the rule that turns their probabilities into a label.
 
     An actionable label becomes `other` below threshold, or when the kind model gives the
-    message less than outcome_gate chance of being an outcome at all. It scores with the numpy
-    runtime; the scikit-learn pipelines are the reference, kept when given and otherwise loaded
-    on first use through `reference` (which imports scikit-learn).
+    message less than outcome_gate chance of being an outcome at all. It scores its first few
+    texts with the lean scorer when it has one, then with the numpy runtime (built from the
+    pipelines, or loaded on first use through `load_runtime`); the scikit-learn pipelines are
+    the reference, kept when given and otherwise loaded on first use through `reference`.
     """
 
     def __init__(
@@ -66,25 +85,39 @@ class Classifier:
         outcome_gate: float = 0.0,
         runtime: Runtime | None = None,
         reference: Callable[[], tuple[Any, Any]] | None = None,
+        lean: LeanRuntime | None = None,
+        load_runtime: Callable[[], Runtime] | None = None,
     ) -> None:
         self.threshold = threshold
         self.outcome_gate = outcome_gate
         self._reference = reference
         self._pipelines: tuple[Any, Any] | None = None
+        self._lean = lean
+        self._load_runtime = load_runtime
+        self._scored = 0
         if pipeline is not None:
             self._pipelines = (pipeline, kind_pipeline)
-        if runtime is None:
+        if runtime is None and lean is None:
             if pipeline is None:
                 raise ValueError("a Classifier needs its pipelines or their runtime")
             runtime = _runtime_or_none(pipeline, kind_pipeline)
-        self.runtime = runtime
-        if runtime is not None:
-            self.classes = list(runtime.label.classes)
-            kinds = runtime.kind.classes if runtime.kind is not None else []
+        self._runtime = runtime
+        scorer = runtime or lean
+        if scorer is not None:
+            self.classes = list(scorer.label.classes)
+            kinds = scorer.kind.classes if scorer.kind is not None else []
         else:  # another shape of pipeline: scored by scikit-learn itself
             self.classes = [str(c) for c in pipeline.classes_]
             kinds = kind_pipeline.classes_ if kind_pipeline is not None else []
         self.kinds = [cast(MailKind, str(k)) for k in kinds]
+
+    @property
+    def runtime(self) -> Runtime | None:
+        """Return the numpy runtime, loading it on first use; None for a pipeline it cannot score."""
+        if self._runtime is None and self._load_runtime is not None:
+            self._runtime = self._load_runtime()
+            self._load_runtime = None
+        return self._runtime
 
     @property
     def pipeline(self) -> Any:
@@ -122,27 +155,31 @@ class Classifier:
             ]
         outcome = self.kinds.index("outcome")
         return [
-            self._decide(msg, row, self.kinds[int(k.argmax())], float(k[outcome]))
+            self._decide(msg, row, self.kinds[_argmax(k)], float(k[outcome]))
             for msg, row, k in zip(messages, probabilities, kind_probabilities, strict=True)
         ]
 
-    def probabilities(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+    def probabilities(self, texts: list[str]) -> tuple[Rows, Rows | None]:
         """Return the label probabilities of texts, and the kind probabilities when there is a kind model."""
+        lean_only = self._runtime is None and self._load_runtime is None
+        if self._lean is not None and (lean_only or self._scored + len(texts) <= LEAN_TEXTS):
+            self._scored += len(texts)
+            return self._lean.probabilities(texts)
         if self.runtime is not None:
-            return self.runtime.probabilities(texts)
+            return cast(tuple[Rows, Rows | None], self.runtime.probabilities(texts))
         pipeline, kind_pipeline = self._reference_pipelines()
         kinds = kind_pipeline.predict_proba(texts) if kind_pipeline is not None else None
         return pipeline.predict_proba(texts), kinds
 
     def _decide(
-        self, msg: Message, row: np.ndarray, kind: MailKind, p_outcome: float
+        self, msg: Message, row: Sequence[float], kind: MailKind, p_outcome: float
     ) -> Prediction:
         classes = self.classes
-        order = np.argsort(row)[::-1]
-        label = cast(Label, classes[int(order[0])])  # classes_ are the four labels
+        order = sorted(range(len(row)), key=row.__getitem__, reverse=True)
+        label = cast(Label, classes[order[0]])  # classes_ are the four labels
         confidence = float(row[order[0]])
         if label == "offer" and _negated_offer(f"{msg.subject}\n{msg.new_text}"):
-            label = "hard_no" if classes[int(order[1])] == "hard_no" else "other"
+            label = "hard_no" if classes[order[1]] == "hard_no" else "other"
             confidence = float(row[classes.index(label)])
         if label in ACTIONABLE and (confidence < self.threshold or p_outcome < self.outcome_gate):
             label, confidence = "other", 1.0 - confidence
@@ -157,7 +194,13 @@ class Classifier:
         )
 
 
+def _argmax(values: Sequence[float]) -> int:
+    return max(range(len(values)), key=values.__getitem__)
+
+
 def _runtime_or_none(pipeline: Any, kind_pipeline: Any) -> Runtime | None:
+    from classifier.runtime import runtime_of
+
     try:
         return runtime_of(pipeline, kind_pipeline)
     except (AttributeError, KeyError, ValueError):  # another shape of pipeline: the slow path

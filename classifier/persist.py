@@ -10,14 +10,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import struct
+import zipfile
 from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from classifier.features import PIPELINE_VERSION
+from classifier.lean import load_lean
 from classifier.model import Classifier
-from classifier.runtime import load_runtime, runtime_of, save_runtime
+
+if TYPE_CHECKING:
+    from classifier.runtime import Runtime
 
 # The only code a model file may name; anything else in a file is refused on load.
 _TRUSTED = {
@@ -39,6 +44,8 @@ def save_classifier(classifier: Classifier, path: Path, meta: dict[str, object])
         _dump(classifier.kind_pipeline, kind_path(path))
     _dump(classifier.pipeline, path)  # the label model's file says the pair is complete
     if classifier.runtime is not None:
+        from classifier.runtime import save_runtime
+
         runtime = replace(
             classifier.runtime,
             threshold=classifier.threshold,
@@ -102,14 +109,28 @@ def load_classifier(path: Path) -> Classifier:
     """Load a saved model; raises ValueError when a file names code we do not trust.
 
     The .npz is used when it belongs to the same training run as the skops files; when it is
-    missing or older (a model saved before it existed) it is made again from them, once.
+    missing or older (a model saved before it existed) it is made again from them, once. It is
+    read with the standard library, and by numpy only once there are batches to score.
     """
     meta = read_meta(path)
     threshold = float(str(meta.get("threshold", 0.5)))
     gate = float(str(meta.get("outcome_gate", 0.0)))
     key = _run_key(meta)
+    numbers = runtime_path(path)
     try:
-        runtime = load_runtime(runtime_path(path))
+        lean = load_lean(numbers)
+    except (OSError, ValueError, KeyError, struct.error, zipfile.BadZipFile):
+        lean = None  # not there, or not mappable (a compressed file): numpy reads it whole
+    if lean is not None and lean.key == key:
+        return Classifier(
+            threshold=lean.threshold,
+            outcome_gate=lean.outcome_gate,
+            lean=lean,
+            load_runtime=lambda: _numpy_runtime(numbers),
+            reference=lambda: _load_pipelines(path),
+        )
+    try:
+        runtime = _numpy_runtime(numbers)
     except (OSError, ValueError, KeyError):
         runtime = None
     if runtime is not None and runtime.key == key:
@@ -119,6 +140,8 @@ def load_classifier(path: Path) -> Classifier:
             runtime=runtime,
             reference=lambda: _load_pipelines(path),
         )
+    from classifier.runtime import runtime_of, save_runtime
+
     pipeline, kind_pipeline = _load_pipelines(path)
     classifier = Classifier(pipeline, threshold, kind_pipeline, gate)
     try:
@@ -126,6 +149,12 @@ def load_classifier(path: Path) -> Classifier:
     except (AttributeError, KeyError, ValueError, OSError):  # not scorable, or read-only
         pass
     return classifier
+
+
+def _numpy_runtime(path: Path) -> Runtime:
+    from classifier.runtime import load_runtime
+
+    return load_runtime(path)
 
 
 def sklearn_version() -> str:
@@ -137,7 +166,7 @@ def sklearn_version() -> str:
 
 
 def is_fresh_for_corpus(path: Path) -> bool:
-    """Return True when the model at path is fresh for the corpus on disk, as is_fresh says.
+    """Return True when the model at path is fresh for the corpus on disk (corrections or not).
 
     Hashing the corpus reads every message (a few hundred ms), too slow for a program run once
     per delivered mail; the digest is kept beside the model with the files' sizes and times,
@@ -168,7 +197,7 @@ def is_fresh_for_corpus(path: Path) -> bool:
             tmp.replace(cache)
         except OSError:  # a read-only model folder: the next run hashes again
             pass
-    return is_fresh(path, digest)
+    return is_fresh(path, digest, base=True)
 
 
 def _corpus_stamp(root: Path) -> str:
@@ -183,12 +212,19 @@ def _corpus_stamp(root: Path) -> str:
     return hashlib.sha256(repr(stats).encode()).hexdigest()
 
 
-def is_fresh(path: Path, digest: str) -> bool:
-    """Return True when the model at path was trained on this corpus, scikit-learn and pipeline."""
+def is_fresh(path: Path, digest: str, base: bool = False) -> bool:
+    """Return True when the model at path was trained on this corpus, scikit-learn and pipeline.
+
+    With base, a model trained on this corpus plus the user's corrections is fresh too: a run
+    that only labels keeps it rather than training the corrections away.
+    """
     meta = read_meta(path)
+    hashes = {meta.get("corpus_hash")}
+    if base:
+        hashes.add(meta.get("base_corpus_hash"))
     return (
         path.exists()
-        and meta.get("corpus_hash") == digest
+        and digest in hashes
         and meta.get("sklearn_version") == sklearn_version()
         and meta.get("pipeline_version") == PIPELINE_VERSION
     )

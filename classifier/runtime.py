@@ -10,8 +10,6 @@ The tests check its probabilities against `Pipeline.predict_proba`.
 
 from __future__ import annotations
 
-import io
-import mmap
 import os
 import struct
 import zipfile
@@ -24,6 +22,7 @@ import mmh3
 import numpy as np
 
 from classifier.features import normalize_text
+from classifier.npz import read_npz
 
 FORMAT = 1
 _PREPROCESSOR = "classifier.features.normalize_text"  # the only text preprocessing it knows
@@ -248,36 +247,11 @@ def save_runtime(runtime: Runtime, path: Path) -> None:
 
 
 def _mapped_arrays(path: Path) -> dict[str, np.ndarray]:
-    """Return the arrays of an uncompressed .npz as read-only views of the file, mapped in memory.
-
-    A run that scores one message touches a few pages of the weights: mapped, only those become
-    resident, and processes scoring from the same file share them. Refuses object arrays, as
-    np.load(allow_pickle=False) does; raises ValueError for a compressed or odd member.
-    """
-    with path.open("rb") as fh:
-        buffer = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-    arrays: dict[str, np.ndarray] = {}
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
-                raise ValueError(f"{path}: {info.filename} is not a stored .npy")
-            at = info.header_offset + 26  # the local header's name and extra lengths
-            name_len, extra_len = struct.unpack("<HH", buffer[at : at + 4])
-            start = info.header_offset + 30 + name_len + extra_len
-            header = io.BytesIO(buffer[start : start + 4096])
-            major, _ = np.lib.format.read_magic(header)
-            read = (
-                np.lib.format.read_array_header_1_0
-                if major == 1
-                else np.lib.format.read_array_header_2_0
-            )
-            shape, fortran, dtype = read(header)
-            if dtype.hasobject:
-                raise ValueError(f"{path}: {info.filename} holds Python objects")
-            arrays[info.filename[: -len(".npy")]] = np.ndarray(
-                shape, dtype, buffer, start + header.tell(), order="F" if fortran else "C"
-            )
-    return arrays
+    """Return the arrays of an uncompressed .npz as read-only views of the file, mapped in memory."""
+    return {
+        name: np.frombuffer(m.data, dtype=m.descr).reshape(m.shape)
+        for name, m in read_npz(path).items()
+    }
 
 
 def load_runtime(path: Path) -> Runtime:

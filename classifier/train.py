@@ -88,6 +88,8 @@ def train_classifier(
     )
     meta: dict[str, object] = {
         "corpus_hash": corpus.digest,
+        # the corpus alone: a run that only labels keeps a model trained with corrections too
+        "base_corpus_hash": corpus_digest() if extra else corpus.digest,
         "sklearn_version": sklearn.__version__,
         "pipeline_version": PIPELINE_VERSION,
         "n_messages": len(corpus.texts),

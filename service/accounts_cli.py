@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from service.cli_settings import settings_or_exit
-from service.config import Settings
 
 if TYPE_CHECKING:
+    from service.config import Settings
     from service.store.accounts import Accounts
 
 accounts = typer.Typer(no_args_is_help=True, help="The mailboxes one installation serves.")

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from classifier.parse import Message, ParseError, parse_message
+from classifier.parse import ParseError, parse_message
 from service.cli_settings import settings_or_exit
-from service.config import Settings, load_settings
+from service.runonce import classify_files, filter_stdin, model_at
 
 # A run per message (a mail filter, a script) pays for every import: the heavy ones (scikit-learn
 # to train, SQLAlchemy to store, FastAPI to serve) are imported by the commands that need them.
@@ -19,36 +18,15 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from classifier.model import Classifier
-    from service.filter import Verdict
+    from service.config import Settings
     from service.mail.poller import Poller
     from service.sender import Sender
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-BATCH = 256
 
 
 def _classifier(settings: Settings) -> Classifier:
-    from classifier.persist import is_fresh_for_corpus, load_classifier
-
-    path = settings.resolved_model_path
-    if is_fresh_for_corpus(path):
-        return load_classifier(path)  # numpy only: scikit-learn stays unimported
-    from classifier.train import ensure_classifier
-    from service.modelfile import needs_training, stored_corrections
-
-    corrections = stored_corrections(settings)  # a model retrained with them is the one to keep
-    if needs_training(path, corrections):
-        typer.echo(f"gracemail: training the model into {path} (once) ...", err=True)
-    return ensure_classifier(path, extra=corrections)
-
-
-def expand_paths(paths: list[Path]) -> Iterator[Path]:
-    """Yield the .eml files named by paths, folders searched recursively, in sorted order."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.eml") if p.is_file())
-        else:
-            yield path
+    return model_at(settings.resolved_model_path, lambda: settings)
 
 
 @app.command()
@@ -61,37 +39,7 @@ def classify(
     ] = "text",
 ) -> None:
     """Label messages; errors go to stderr and the run goes on (exit 1 if any file failed)."""
-    classifier = _classifier(settings_or_exit())
-    failed = 0
-    batch: list[tuple[Path, Message]] = []
-
-    def flush() -> None:
-        messages = [m for _, m in batch]
-        for (path, msg), p in zip(batch, classifier.predict_many(messages), strict=True):
-            if format == "jsonl":
-                from service.schemas import Classification
-
-                row = Classification.of(msg.message_id, p).model_dump(exclude={"language"})
-                typer.echo(json.dumps({"path": str(path), **row}, ensure_ascii=False))
-            else:
-                typer.echo(
-                    f"{p.label:<8} {p.kind:<16} {p.confidence:.2f}  {path}  "
-                    f"{p.slots.company} {p.slots.role}".rstrip()
-                )
-        batch.clear()
-
-    for path in expand_paths([Path(p) for p in paths]):
-        try:
-            batch.append((path, parse_message(path.read_bytes())))
-        except (OSError, ParseError) as exc:
-            failed += 1
-            typer.echo(f"gracemail: {path}: {exc}", err=True)
-            continue
-        if len(batch) >= BATCH:
-            flush()
-    flush()
-    if failed:
-        raise typer.Exit(1)
+    raise typer.Exit(classify_files(paths, format))
 
 
 @app.command()
@@ -136,49 +84,7 @@ def filter_(
     For Sieve (vnd.dovecot.filter), procmail and maildrop. On any error the message comes out
     unchanged and the exit status is 0, so that delivery goes on; the error goes to stderr.
     """
-    import sys
-
-    raw = sys.stdin.buffer.read()
-    out = raw
-    try:
-        from service.filter import filter_message
-
-        out = filter_message(
-            raw, lambda r: _verdict(r, store), lambda line: typer.echo(line, err=True)
-        )
-    except Exception as exc:  # even an import gone wrong must not lose the message
-        typer.echo(f"gracemail filter: message passed through unlabelled: {exc}", err=True)
-    sys.stdout.buffer.write(out)
-    sys.stdout.buffer.flush()
-
-
-def _verdict(raw: bytes, store: bool) -> Verdict | None:
-    """Return the filter's verdict on raw, or None to pass it through as it is."""
-    from classifier.persist import load_classifier
-    from service.filter import Verdict
-
-    settings = load_settings()
-    if len(raw) > settings.max_message_bytes:
-        return None
-    path = settings.resolved_model_path
-    if not path.exists():  # training takes minutes: never at delivery time
-        raise FileNotFoundError(f"no model at {path}: run `gracemail train` once")
-    classifier = load_classifier(path)  # a stale model still labels; `gracemail train` renews it
-    if not store:
-        prediction = classifier.predict(parse_message(raw))
-        return Verdict(prediction.label, prediction.kind, prediction.confidence)
-    from service.ingest import Ingest
-    from service.store import Store
-
-    ingest = Ingest(
-        classifier, settings.profile.to_profile(), Store(settings.resolved_database_url)
-    )
-    outcome = ingest.handle(raw, source="filter")
-    if outcome.error:
-        raise ParseError(outcome.error)
-    if outcome.kind is None:  # stored before: its label is known, not how sure the model was
-        return Verdict(outcome.label)
-    return Verdict(outcome.label, outcome.kind, outcome.confidence)
+    raise typer.Exit(filter_stdin(store))
 
 
 @app.command()
@@ -312,6 +218,7 @@ def serve(
 
 def worker_app() -> FastAPI:
     """Return the app one of `serve --workers N`'s processes serves, its model loaded from disk."""
+    from service.config import load_settings
     from service.web.app import create_app
 
     settings = load_settings()
@@ -452,9 +359,5 @@ app.command()(worker)
 
 
 def main() -> None:
-    """Run the command line."""
+    """Run the command line through typer, every command."""
     app(prog_name="gracemail")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,4 +1,8 @@
-"""Settings from GRACEMAIL_* environment variables and an optional TOML file; the only reader of both."""
+"""Settings from GRACEMAIL_* environment variables and an optional TOML file.
+
+The reader of both, but for the model's place and the size cap that service.locations reads
+for the runs per message.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from pydantic_settings import (
 )
 
 from drafts.profile import Profile, Referrer
+from service.locations import DEFAULT_MESSAGE_BYTES, MIN_MESSAGE_BYTES, default_data_dir
 
 TlsMode = Literal["ssl", "starttls", "none"]
 
@@ -62,11 +67,6 @@ class ProfileSettings(BaseModel):
         )
 
 
-def _default_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "gracemail"
-
-
 class Settings(BaseSettings):
     """Every setting gracemail reads; GRACEMAIL_CONFIG names an optional TOML file."""
 
@@ -74,10 +74,10 @@ class Settings(BaseSettings):
         env_prefix="GRACEMAIL_", env_nested_delimiter="__", extra="ignore"
     )
 
-    data_dir: Path = Field(default_factory=_default_data_dir)
+    data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str = ""
     model_path: Path | None = None
-    max_message_bytes: int = Field(default=2_000_000, ge=10_000)
+    max_message_bytes: int = Field(default=DEFAULT_MESSAGE_BYTES, ge=MIN_MESSAGE_BYTES)
     profile: ProfileSettings = Field(default_factory=ProfileSettings)
 
     imap_host: str = ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
@@ -25,8 +24,7 @@ class Classification(BaseModel):
     @classmethod
     def of(cls, message_id: str, prediction: Prediction) -> Classification:
         """Return the classification a prediction makes."""
-        fields = {**asdict(prediction), **asdict(prediction.slots)}
-        return cls(message_id=message_id, **{k: fields[k] for k in cls.model_fields if k in fields})
+        return cls.model_validate({"message_id": message_id, **prediction.fields()})
 
 
 class DraftOut(BaseModel):

@@ -55,8 +55,27 @@ def test_cli_paths_import_nothing_heavy(args: list[str]) -> None:
     assert imported_by(args) & HEAVY == set()
 
 
+# What a run per message must not pay for: numpy (the lean scorer reads the model), and typer
+# and pydantic (the settings it needs are read without them)
+RUN_ONCE_HEAVY = HEAVY | {"numpy", "typer", "click", "pydantic", "pydantic_settings"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-m", "service", "classify", str(MESSAGE)],
+        ["-m", "service", "classify", "--format", "jsonl", str(MESSAGE)],
+    ],
+    ids=["classify", "classify-jsonl"],
+)
+def test_classifying_one_message_imports_only_the_standard_library_and_mmh3(
+    args: list[str],
+) -> None:
+    assert imported_by(args) & RUN_ONCE_HEAVY == set()
+
+
 def test_the_filter_imports_nothing_heavy() -> None:
-    assert imported_by(["-m", "service", "filter"], MESSAGE.read_bytes()) & HEAVY == set()
+    assert imported_by(["-m", "service", "filter"], MESSAGE.read_bytes()) & RUN_ONCE_HEAVY == set()
 
 
 def test_the_poller_needs_the_store_but_not_scikit_learn_or_the_web() -> None:
