@@ -14,12 +14,15 @@ from email.headerregistry import HeaderRegistry
 from typing import Literal
 
 from classifier.labels import is_label
+from classifier.runtime import Runtime
+from classifier.why import Reason, why
 from drafts.kinds import REPLY_KINDS
-from drafts.render import render_drafts
+from drafts.render import format_date, render_drafts
 from service.config import Settings
 from service.sender import Sender, SendResult
 from service.store import DraftRow, MessageRow, Store, utcnow
-from service.store.drafts import EDITABLE
+from service.store.drafts import EDITABLE, Text
+from service.store.history import Correction, History
 from service.store.rows import draft_row, incoming_of
 
 log = logging.getLogger("gracemail.mailview")
@@ -43,6 +46,39 @@ def find_messages(
 ) -> list[MessageRow]:
     """Return every stored message of a label and kind matching query, newest first."""
     return store.messages.find(label if is_label(label) else "", kind, query, limit)
+
+
+def set_by_user(store: Store, rows: list[MessageRow]) -> set[int]:
+    """Return the ids of the messages whose label the user gave (shown "you set this")."""
+    return History(store.db).set_by_user(m.id for m in rows)
+
+
+def reasons_for(runtime: Runtime | None, msg: MessageRow) -> list[Reason]:
+    """Return the words that weighed most toward the message's label, [] without a runtime."""
+    if runtime is None:
+        return []
+    # the text the classifier read: the subject and the new part of the body (Message.features_text)
+    return why(runtime, f"{msg.subject}\n{msg.new_text or msg.text}", msg.label)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing that happened to the mail: a reply sent or discarded, or a label corrected."""
+
+    at: datetime  # naive UTC
+    what: Literal["sent", "discarded", "relabelled"]
+    draft: DraftRow | None = None
+    correction: Correction | None = None
+
+
+def history_events(store: Store, limit: int = 300) -> list[Event]:
+    """Return what was sent, discarded and relabelled, newest first."""
+    past = History(store.db)
+    events = [Event(d.sent_at or d.updated_at, "sent", draft=d) for d in store.drafts.list_sent()]
+    events += [Event(d.updated_at, "discarded", draft=d) for d in past.discarded()]
+    events += [Event(c.at, "relabelled", correction=c) for c in past.corrections()]
+    events.sort(key=lambda e: e.at, reverse=True)
+    return events[:limit]
 
 
 def address_problem(value: str) -> str:
@@ -88,6 +124,8 @@ def relabel(store: Store, settings: Settings, pk: int, label: str) -> RelabelOut
     msg = store.messages.get_by_pk(pk)
     if msg is None or not is_label(label):
         raise Refused(404, "not_found", "no such message or label")
+    if label != msg.label:
+        History(store.db).label_set_by_user(pk)
     if store.drafts.reply_taken(pk) is not None:
         store.drafts.relabel(pk, label, [])
         return "closed"
@@ -96,6 +134,50 @@ def relabel(store: Store, settings: Settings, pk: int, label: str) -> RelabelOut
     drafts = render_drafts(incoming, settings.sender_profile(), date.today(), sent)
     store.drafts.relabel(pk, incoming.label, [draft_row(d) for d in drafts])
     return "relabelled"
+
+
+def relabel_many(
+    store: Store, settings: Settings, pks: list[int], label: str
+) -> dict[int, RelabelOutcome]:
+    """Relabel each message as relabel does; return what came of each, skipping unknown ones."""
+    done: dict[int, RelabelOutcome] = {}
+    for pk in dict.fromkeys(pks):
+        try:
+            done[pk] = relabel(store, settings, pk, label)
+        except Refused:
+            continue
+    return done
+
+
+def discard_drafts(store: Store, draft_ids: list[int]) -> list[int]:
+    """Discard each draft not yet on its way; return the ids that were discarded."""
+    return [i for i in dict.fromkeys(draft_ids) if store.drafts.discard(i)]
+
+
+def discard_replies(store: Store, pks: list[int]) -> list[int]:
+    """Discard the waiting replies (follow-ups aside) of these messages; return the draft ids."""
+    ids: list[int] = []
+    for pk in dict.fromkeys(pks):
+        msg = store.messages.get_by_pk(pk)
+        if msg is not None:
+            ids += [d.id for d in msg.drafts if d.status in EDITABLE and d.kind != "followup"]
+    return discard_drafts(store, ids)
+
+
+def move_checkin_date(draft: DraftRow, text: Text) -> tuple[Text, str]:
+    """Return the text with its check-in sentence moved to a changed date, and a warning or ''.
+
+    The not-now reply names its check-in date ("around 8 March 2026"). When the user changes
+    the date, the sentence that still names the old one follows it; when no sentence does (the
+    user rewrote it), the warning asks the user to check the text.
+    """
+    old, new = draft.followup_date, text.followup_date
+    if draft.kind != "not_now" or old is None or new is None or old == new:
+        return text, ""
+    was, now = format_date(old, draft.language), format_date(new, draft.language)
+    if was in text.body:
+        return text._replace(body=text.body.replace(was, now)), ""
+    return text, f"The check-in date is now {now}: check that the text says the same."
 
 
 def check_sendable(store: Store, settings: Settings, draft_id: int) -> DraftRow:

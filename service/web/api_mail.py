@@ -8,16 +8,31 @@ for a malformed address or a profile without a name and address.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import inspect
 
-from service.followups import due_followups
-from service.mailview import Refused, approve, find_messages, relabel, undo
+from classifier.labels import is_label
+from service.followups import plan_followups, snooze
+from service.mailview import (
+    Refused,
+    approve,
+    discard_drafts,
+    find_messages,
+    history_events,
+    move_checkin_date,
+    reasons_for,
+    relabel,
+    relabel_many,
+    set_by_user,
+    undo,
+)
 from service.store import DraftRow, MessageRow
 from service.store.drafts import WAITING, Text
-from service.web.deps import DispatcherDep, SenderDep, SettingsDep, StoreDep
+from service.store.history import History
+from service.web.deps import DispatcherDep, IngestDep, SenderDep, SettingsDep, StoreDep
 
 router = APIRouter(prefix="/v1", tags=["mail"])
 
@@ -60,7 +75,8 @@ class MessageSummary(BaseModel):
     role: str
     label: str
     kind: str
-    confidence: float
+    confidence: float  # the model's; 1.0 once the user set the label
+    labelled_by: Literal["model", "you"] = "model"
     waiting: int = 0  # drafts still waiting for the user
 
 
@@ -69,6 +85,7 @@ class MessageView(MessageSummary):
 
     reply_to: str
     text: str
+    why: list[str]  # the words that weighed most toward the label, strongest first
     drafts: list[DraftView]
 
 
@@ -86,6 +103,59 @@ class LabelChange(BaseModel):
     """The label the user gives a message."""
 
     label: str
+
+
+class BulkLabel(BaseModel):
+    """The label the user gives several messages at once."""
+
+    ids: list[int] = Field(max_length=1000)
+    label: str
+
+
+class BulkRelabelled(BaseModel):
+    """What each relabel did, by message id; ids not found are left out."""
+
+    outcomes: dict[int, str]
+
+
+class DraftIds(BaseModel):
+    """Drafts to act on at once."""
+
+    ids: list[int] = Field(max_length=1000)
+
+
+class Discarded(BaseModel):
+    """Which drafts were discarded, and which were not (sent, on their way, or unknown)."""
+
+    discarded: list[int]
+    kept: list[int]
+
+
+class Snooze(BaseModel):
+    """The day a check-in moves to."""
+
+    until: date
+
+
+class ComingView(BaseModel):
+    """A not-now contact whose check-in comes later, on `on`."""
+
+    message: MessageSummary
+    on: date
+
+
+class EventView(BaseModel):
+    """One thing that happened: a reply sent or discarded, or a label corrected."""
+
+    at: datetime  # naive UTC
+    what: str
+    message_pk: int
+    subject: str
+    draft_id: int | None = None
+    kind: str = ""
+    to: str = ""
+    old_label: str = ""
+    new_label: str = ""
 
 
 class Relabelled(BaseModel):
@@ -111,17 +181,30 @@ class FollowupView(BaseModel):
     draft: DraftView
 
 
-def _summary(row: MessageRow) -> MessageSummary:
+def _summary(row: MessageRow, mine: set[int]) -> MessageSummary:
     # a follow-up's message comes without its drafts: counting them would need a session
     drafts = [] if "drafts" in inspect(row).unloaded else row.drafts
     waiting = sum(1 for d in drafts if d.status in WAITING and d.kind != "followup")
-    return MessageSummary.model_validate(row).model_copy(update={"waiting": waiting})
+    by = "you" if row.id in mine else "model"
+    return MessageSummary.model_validate(row).model_copy(
+        update={"waiting": waiting, "labelled_by": by}
+    )
 
 
-def _view(row: MessageRow) -> MessageView:
+def _summaries(store: StoreDep, rows: list[MessageRow]) -> list[MessageSummary]:
+    mine = set_by_user(store, rows)
+    return [_summary(m, mine) for m in rows]
+
+
+def _view(store: StoreDep, ingest: IngestDep, row: MessageRow) -> MessageView:
     drafts = [DraftView.model_validate(d) for d in row.drafts if d.status != "discarded"]
+    why = [r.words for r in reasons_for(ingest.classifier.runtime, row)]
     return MessageView(
-        **_summary(row).model_dump(), reply_to=row.reply_to, text=row.text, drafts=drafts
+        **_summary(row, set_by_user(store, [row])).model_dump(),
+        reply_to=row.reply_to,
+        text=row.text,
+        why=why,
+        drafts=drafts,
     )
 
 
@@ -141,28 +224,43 @@ def list_messages(
     store: StoreDep, label: str = "", kind: str = "", q: str = "", limit: int = 200
 ) -> list[MessageSummary]:
     """List stored messages, newest first, by label, kind and search words."""
-    return [_summary(m) for m in find_messages(store, label, kind, q, min(max(limit, 1), 1000))]
+    return _summaries(store, find_messages(store, label, kind, q, min(max(limit, 1), 1000)))
+
+
+@router.post("/messages/label")
+def change_labels(store: StoreDep, settings: SettingsDep, change: BulkLabel) -> BulkRelabelled:
+    """Relabel several messages at once; each is stored as a correction and re-drafted."""
+    if not is_label(change.label):
+        raise HTTPException(422, {"code": "bad_label", "message": "no such label"})
+    return BulkRelabelled(outcomes=dict(relabel_many(store, settings, change.ids, change.label)))
 
 
 @router.get("/messages/{pk}")
-def get_message(store: StoreDep, pk: int) -> MessageView:
-    """Retrieve one message with its drafts."""
+def get_message(store: StoreDep, ingest: IngestDep, pk: int) -> MessageView:
+    """Retrieve one message with its drafts and the words that weighed most for its label."""
     row = store.messages.get_by_pk(pk)
     if row is None:
         raise HTTPException(404, "no such message")
-    return _view(row)
+    return _view(store, ingest, row)
 
 
 @router.post("/messages/{pk}/label")
 def change_label(
-    store: StoreDep, settings: SettingsDep, pk: int, change: LabelChange
+    store: StoreDep, settings: SettingsDep, ingest: IngestDep, pk: int, change: LabelChange
 ) -> Relabelled:
     """Relabel a message, which stores the correction and re-drafts it."""
     try:
         outcome = relabel(store, settings, pk, change.label)
     except Refused as refused:
         raise _refusal(refused) from refused
-    return Relabelled(outcome=outcome, message=get_message(store, pk))
+    return Relabelled(outcome=outcome, message=get_message(store, ingest, pk))
+
+
+@router.post("/drafts/discard")
+def discard_many(store: StoreDep, body: DraftIds) -> Discarded:
+    """Discard several drafts at once; those sent or on their way are kept (sending is one by one)."""
+    done = discard_drafts(store, body.ids)
+    return Discarded(discarded=done, kept=[i for i in dict.fromkeys(body.ids) if i not in done])
 
 
 @router.patch("/drafts/{draft_id}")
@@ -175,11 +273,13 @@ def edit_draft(store: StoreDep, draft_id: int, edit: DraftEdit) -> DraftView:
         edit.body if edit.body is not None else draft.body,
         edit.followup_date if edit.followup_date is not None else draft.followup_date,
     )
+    text, check_date = move_checkin_date(draft, text)
     saved = store.drafts.save(draft_id, edit.version, text)
     if saved.outcome in ("stale", "locked"):
         raise HTTPException(409, {"code": saved.outcome, "message": f"not saved: {saved.outcome}"})
-    assert saved.draft is not None
-    return DraftView.model_validate(saved.draft)
+    if saved.outcome == "saved" and check_date:
+        History(store.db).add_note(draft_id, check_date)
+    return DraftView.model_validate(_draft(store, draft_id))
 
 
 @router.post("/drafts/{draft_id}/send", status_code=202)
@@ -225,5 +325,57 @@ def cancel_draft(store: StoreDep, draft_id: int) -> DraftView:
 @router.get("/followups")
 def list_followups(store: StoreDep, settings: SettingsDep) -> list[FollowupView]:
     """List the not-now contacts due a check-in today, each with its draft."""
-    due = due_followups(store, settings.sender_profile(), date.today())
-    return [FollowupView(message=_summary(m), draft=DraftView.model_validate(d)) for m, d in due]
+    due = plan_followups(store, settings.sender_profile(), date.today()).due
+    return [
+        FollowupView(message=_summary(m, set()), draft=DraftView.model_validate(d)) for m, d in due
+    ]
+
+
+@router.get("/followups/coming")
+def list_coming(store: StoreDep, settings: SettingsDep) -> list[ComingView]:
+    """List the not-now contacts whose check-in comes later, soonest first."""
+    coming = plan_followups(store, settings.sender_profile(), date.today()).coming
+    return [ComingView(message=_summary(c.message, set()), on=c.on) for c in coming]
+
+
+@router.post("/followups/{draft_id}/snooze")
+def snooze_followup(store: StoreDep, draft_id: int, body: Snooze) -> DraftView:
+    """Move a waiting check-in to a later day; 409 when it cannot move (sent, or not later)."""
+    moved = snooze(store, draft_id, body.until, date.today())
+    if moved is None:
+        message = "only a waiting check-in moves, and only to a day after today"
+        raise HTTPException(409, {"code": "not_snoozed", "message": message})
+    return DraftView.model_validate(moved)
+
+
+@router.get("/history")
+def list_history(store: StoreDep) -> list[EventView]:
+    """List what was sent, discarded and relabelled, newest first."""
+    out: list[EventView] = []
+    for e in history_events(store):
+        if e.draft is not None:
+            d = e.draft
+            out.append(
+                EventView(
+                    at=e.at,
+                    what=e.what,
+                    message_pk=d.message_pk,
+                    subject=d.subject,
+                    draft_id=d.id,
+                    kind=d.kind,
+                    to=d.to,
+                )
+            )
+        elif e.correction is not None:
+            c = e.correction
+            out.append(
+                EventView(
+                    at=e.at,
+                    what=e.what,
+                    message_pk=c.message_pk,
+                    subject=c.subject,
+                    old_label=c.old_label,
+                    new_label=c.new_label,
+                )
+            )
+    return out

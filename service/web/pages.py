@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 import nh3
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from classifier.labels import LABELS, MAIL_KINDS, is_label
-from service.followups import due_followups
-from service.mailview import Refused, approve, find_messages, relabel, undo
+from service.followups import plan_followups, snooze
+from service.mailview import (
+    Refused,
+    approve,
+    discard_replies,
+    find_messages,
+    history_events,
+    move_checkin_date,
+    reasons_for,
+    relabel,
+    relabel_many,
+    set_by_user,
+    undo,
+)
 from service.store import DraftRow, MessageRow
 from service.store.drafts import EDITABLE, WAITING, Text
+from service.store.history import History
 from service.web.auth import safe_next
 from service.web.deps import (
     AuthDep,
     DispatcherDep,
+    IngestDep,
     SenderDep,
     SettingsDep,
     StoreDep,
@@ -58,7 +73,25 @@ def inbox(request: Request, store: StoreDep, auth: AuthDep, label: str = "") -> 
     rows = store.drafts.list_waiting(label if is_label(label) else None)
     rows.sort(key=sort_key, reverse=True)
     return page(
-        request, auth, "inbox.html", messages=rows, labels=LABELS, label=label, title="Inbox"
+        request,
+        auth,
+        "inbox.html",
+        messages=rows,
+        mine=set_by_user(store, rows),
+        labels=LABELS,
+        label=label,
+        back_here="/?" + urlencode({"label": label}) if label else "/",
+        live=True,
+        title="Inbox",
+    )
+
+
+@router.get("/live")
+def live(store: StoreDep) -> JSONResponse:
+    """Return what a page polls to notice new mail: the newest message id and the waiting count."""
+    return JSONResponse(
+        {"newest": History(store.db).newest_message(), "waiting": store.drafts.count_waiting()},
+        headers={"Cache-Control": "no-store"},
     )
 
 
@@ -73,6 +106,9 @@ def all_mail(
         auth,
         "all.html",
         messages=rows,
+        mine=set_by_user(store, rows),
+        back_here="/all?" + urlencode({"label": label, "kind": kind, "q": q}),
+        live=True,
         labels=LABELS,
         kinds=MAIL_KINDS,
         label=label,
@@ -82,9 +118,35 @@ def all_mail(
     )
 
 
+@router.post("/bulk", dependencies=[CsrfDep])
+def bulk(
+    store: StoreDep,
+    settings: SettingsDep,
+    action: Annotated[str, Form()],
+    ids: Annotated[list[int], Form()] = [],  # noqa: B006 (FastAPI copies the default)
+    label: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "/",
+) -> Response:
+    """Discard the waiting replies of the ticked messages, or relabel them all (never send)."""
+    target = safe_next(back)
+    joiner = "&" if "?" in target else "?"
+    if action == "discard":
+        done = len(discard_replies(store, ids))
+        return RedirectResponse(f"{target}{joiner}note=bulkdiscard&n={done}", status_code=303)
+    if action == "relabel" and is_label(label):
+        done = len(relabel_many(store, settings, ids, label))
+        return RedirectResponse(f"{target}{joiner}note=bulklabel&n={done}", status_code=303)
+    raise HTTPException(422, "choose discard, or relabel with a label")
+
+
 @router.get("/m/{pk}")
 def message(
-    request: Request, pk: int, store: StoreDep, auth: AuthDep, settings: SettingsDep
+    request: Request,
+    pk: int,
+    store: StoreDep,
+    auth: AuthDep,
+    settings: SettingsDep,
+    ingest: IngestDep,
 ) -> HTMLResponse:
     """Show one message beside its editable drafts."""
     msg = store.messages.get_by_pk(pk)
@@ -103,6 +165,8 @@ def message(
         labels=LABELS,
         waiting=WAITING,
         taken=store.drafts.reply_taken(pk),
+        mine=set_by_user(store, [msg]),
+        reasons=reasons_for(ingest.classifier.runtime, msg),
         title=msg.subject or "(no subject)",
     )
 
@@ -111,24 +175,38 @@ def message(
 def followups(
     request: Request, store: StoreDep, auth: AuthDep, settings: SettingsDep
 ) -> HTMLResponse:
-    """List not-now contacts due a check-in, each with its draft."""
-    due = due_followups(store, settings.sender_profile(), date.today())
-    versions = store.drafts.versions_of(d.id for _, d in due)
+    """List not-now contacts due a check-in, each with its draft, and the check-ins coming."""
+    today = date.today()
+    plan = plan_followups(store, settings.sender_profile(), today)
+    versions = store.drafts.versions_of(d.id for _, d in plan.due)
     return page(
         request,
         auth,
         "followups.html",
-        due=due,
+        due=plan.due,
+        coming=plan.coming,
+        snooze_to=today + timedelta(days=7),
         versions=versions,
         imap=bool(settings.imap_host),
         title="Follow-ups",
     )
 
 
+@router.post("/followups/{draft_id}/snooze", dependencies=[CsrfDep])
+def snooze_followup(draft_id: int, store: StoreDep, until: Annotated[str, Form()] = "") -> Response:
+    """Move a check-in to a later day; it shows under "coming" until then."""
+    try:
+        day = date.fromisoformat(until)
+    except ValueError as exc:
+        raise HTTPException(422, "the day must look like 2026-03-02") from exc
+    note = "snoozed" if snooze(store, draft_id, day, date.today()) else "nosnooze"
+    return RedirectResponse(f"/followups?note={note}", status_code=303)
+
+
 @router.get("/history")
 def history(request: Request, store: StoreDep, auth: AuthDep) -> HTMLResponse:
-    """List what was sent, when and to whom."""
-    return page(request, auth, "history.html", sent=store.drafts.list_sent(), title="History")
+    """List what was sent, discarded and relabelled, newest first."""
+    return page(request, auth, "history.html", events=history_events(store), title="History")
 
 
 def _form_text(draft: DraftRow, to: str, subject: str, body: str, followup_date: str) -> Text:
@@ -171,8 +249,11 @@ def act_on_draft(
     target = safe_next(back) if back else f"/m/{draft.message_pk}"
     note = "saved"
     text: Text | None = None
+    check_date = ""
     if action in ("save", "send") and draft.status in EDITABLE:
-        text = _form_text(draft, to, subject, body, followup_date)
+        text, check_date = move_checkin_date(
+            draft, _form_text(draft, to, subject, body, followup_date)
+        )
     elif action == "restore":
         earlier = store.drafts.version(restore)
         if earlier is None or earlier.draft_pk != draft_id:
@@ -184,6 +265,9 @@ def act_on_draft(
             return _conflict(request, auth, saved.draft, text, back)
         if saved.outcome == "locked":
             note = "locked"
+        elif saved.outcome == "saved" and check_date:
+            History(store.db).add_note(draft_id, check_date)
+            note = "checkdate"
     elif action in ("save", "restore"):
         note = "locked"
     if action in ("send", "send_later") and note != "locked":

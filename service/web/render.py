@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from service.mailview import profile_problem
 from service.store import utcnow
+from service.store.history import History
 from service.web.auth import COOKIE, Auth
 
 HERE = Path(__file__).resolve().parent
@@ -39,11 +40,16 @@ NOTES = {
     "undone": "Undone: nothing went out; the draft is waiting again.",
     "toolate": "Too late to undo: it is on its way or sent.",
     "closed": "Label changed and stored; no new reply drafted, because a reply was already sent.",
+    "bulkdiscard": "Discarded {n} waiting replies; nothing was sent.",
+    "bulklabel": "Relabelled {n} messages; each correction is stored and their replies redrafted.",
+    "snoozed": "Check-in snoozed: it is listed under Coming until its new day.",
+    "nosnooze": "Not snoozed: pick a day after today, for a check-in not yet sent.",
+    "checkdate": "Saved. The check-in date changed but the text no longer names the old date: check it.",
 }
 # notes that say something went wrong: shown as an alert, not as a quiet status line
 ERROR_NOTES = frozenset(
     {"busy", "noto", "nosmtp", "failed", "unknown", "confirm", "locked", "badto", "choice"}
-    | {"noprofile", "toolate"}
+    | {"noprofile", "toolate", "nosnooze", "checkdate"}
 )
 LABEL_NAMES = {"offer": "Offer", "hard_no": "Rejection", "not_now": "Not now", "other": "Other"}
 KIND_NAMES = {
@@ -128,9 +134,11 @@ def page(request: Request, auth: Auth, name: str, **context: object) -> HTMLResp
     state = request.app.state
     code = request.query_params.get("note", "")
     context["csrf"] = auth.csrf_token(request.cookies.get(COOKIE, ""))
-    context["note"] = NOTES.get(code, "")
+    count = request.query_params.get("n", "")
+    context["note"] = NOTES.get(code, "").replace("{n}", count if count.isdigit() else "some")
     context["note_is_error"] = code in ERROR_NOTES
     context["waiting_count"] = state.store.drafts.count_waiting()
+    context["newest"] = History(state.store.db).newest_message()  # the live pages poll for more
     context["profile_problem"] = profile_problem(state.settings)
     zone = state.settings.profile.timezone
     context["when"] = lambda value: human_date(value, zone)

@@ -283,7 +283,7 @@ def test_edit_approve_and_the_reply_arrives(site: Site, page: Any) -> None:
     assert len(copies) == 1 and msg["Message-ID"].encode() in copies[0]
 
     page.click("a[href='/history']")
-    history = page.locator("table.history").inner_text()
+    history = page.locator("ol.history").inner_text()
     assert offer.reply_to in history and "Claims Analyst II" in history
     page.screenshot(path=str(DOCS / "history.png"), full_page=True)
     page.click("a[href='/']")

@@ -79,6 +79,9 @@ document.addEventListener("keydown", (event) => {
   } else if (key === "a" && here) {
     const send = here.querySelector("button.send:not(:disabled)");
     if (send) send.focus();
+  } else if (key === "x" && here) {
+    const pick = here.querySelector("input.pick");
+    if (pick) pick.checked = !pick.checked;
   } else if (key === "#" && here) {
     const discard = here.querySelector("button.discard");
     if (discard && window.confirm("Discard this draft?")) discard.click();
@@ -104,3 +107,53 @@ if (scheduled.length) {
   };
   tick();
 }
+
+// New mail without a reload: every few seconds ask /live for the newest message and the
+// waiting count. The count in the nav and the title follow at once; on the inbox and All mail
+// the list is fetched anew, unless the user is typing or has ticked cards, who gets a link.
+const body = document.body;
+const POLL_MS = window.GRACEMAIL_POLL_MS || 15000;
+
+function showWaiting(count) {
+  const badge = document.getElementById("waiting-count");
+  if (badge) {
+    badge.textContent = String(count);
+    badge.hidden = count === 0;
+  }
+  document.title = (count ? `(${count}) ` : "") + body.dataset.title;
+  body.dataset.waiting = String(count);
+}
+
+async function refreshList() {
+  const answer = await fetch(window.location.href, { credentials: "same-origin" });
+  if (!answer.ok) return;
+  const fresh = new DOMParser().parseFromString(await answer.text(), "text/html");
+  const chosen = current() && current().dataset.pk;
+  const main = document.querySelector("main");
+  main.replaceChildren(...document.adoptNode(fresh.querySelector("main")).childNodes);
+  body.dataset.newest = fresh.body.dataset.newest;
+  const again = chosen && document.querySelector(`.card[data-pk="${chosen}"]`);
+  if (again) again.classList.add("selected");
+}
+
+async function poll() {
+  try {
+    const answer = await fetch("/live", { credentials: "same-origin", cache: "no-store" });
+    if (answer.ok) {
+      const state = await answer.json();
+      const changed = String(state.newest) !== body.dataset.newest
+        || String(state.waiting) !== body.dataset.waiting;
+      if (String(state.waiting) !== body.dataset.waiting) showWaiting(state.waiting);
+      if (body.dataset.live && changed) {
+        const busy = dirty.size || document.querySelector("input.pick:checked")
+          || document.activeElement.closest("input, textarea, select");
+        if (busy) document.getElementById("live-new").hidden = false;
+        else await refreshList();
+      }
+    }
+  } catch (error) {
+    // offline or restarting: try again at the next tick
+  }
+  setTimeout(poll, POLL_MS);
+}
+setTimeout(poll, POLL_MS);
