@@ -106,10 +106,18 @@ _BODY_ROLE: list[tuple[re.Pattern[str], bool]] = [
         ),
         (r"(?:position|role|post) (?:of|as) (?:an? )?" + _ROLE_SPAN, False),
         (
+            # "the Brand Manager, Skincare position", "the Procurement Analyst (Req. 48812) role"
             r"(?:the|our|this|your|for|as|The|Our|This|Your) "
             + _ROLE_SPAN
-            + r"[ \t]+(?:position|role|opening|vacancy|job|post|seat|spot|req)\b",
+            + rf"(?:,[ \t]+{_ROLE_CAP}(?:[ \t]+{_ROLE_CAP}){{0,2}})?(?:[ \t]+\([^()\n]{{1,30}}\))?"
+            + r"[ \t]+(?:position|role|opening|vacancy|job|post|seat|spot|req|offer|contract|hire"
+            + r"|programme|program)\b",
             True,
+        ),
+        (
+            r"(?:application for|applied for|applying for|interviewing for|interview for"
+            r"|interviews for|interest in|considering you for) (?:the )?" + _ROLE_SPAN,
+            False,
         ),
         (
             r"(?:join us as|join the team as|join our team as|hire you as|offer you the"
@@ -131,7 +139,11 @@ _BODY_ROLE: list[tuple[re.Pattern[str], bool]] = [
     )
 ]
 # lowercase titles: "the junior designer role"; found from the noun backwards, cheaply
-_ROLE_NOUN = re.compile(r" (?:position|role|opening|vacancy|job|post)\b")
+_ROLE_NOUN = re.compile(r" (?:position|role|opening|vacancy|job|post|hire|offer|contract)\b")
+# lowercase titles after "as our": "join Kelpwise as our founding engineer", "as my sous chef"
+_AS_OUR = re.compile(
+    r"as (?:our|my|a|an) (?:first |new )?(?P<role>(?:[a-z][\w-]* ){0,2}[a-z][\w-]*)"
+)
 _LOWER_ROLE = re.compile(r"(?:the|our|this|your|as) (?P<role>(?:[a-z][\w-]* ){0,3}[a-z][\w-]*)$")
 _ROLE_BAD_START = re.compile(
     r"^(?:the|a|an|this|that|our|your|same|new|open|next|other|current|final|full|whole|first"
@@ -156,7 +168,7 @@ _ROLE_SUBJECT_TAIL = re.compile(
     r"|\s*\([^)]*(?:client|contract|temp\b|freelance)[^)]*\)"
     r"|,\s+(?:ref\b|start\b|(?-i:[a-z])).*|\s+(?:offer|interview|outcome|update|search|opportunit(?:y|ies)"
     r"|requisition|on hold|recruitment|candidacy|audition|loop|appointment|decision|feedback"
-    r"|status|next steps|start date|application update|process))+$",
+    r"|status|next steps|start date|application update|process|contract|chat|enquiry|inquiry|call))+$",
     re.IGNORECASE,
 )
 
@@ -197,17 +209,11 @@ def _role_from_subject(subject: str, company: str) -> str:
     return ""
 
 
-def find_role(subject: str, text: str, company: str = "") -> str:
-    """Return the job title the message gives, or ''."""
-    role = _role_from_subject(subject, company)
-    if role:
+def _role_from_body(body: str, company_key: str) -> str:
+    """Return the title the body gives after an anchor, or ''."""
+    role = find_anchored_title(body)
+    if role and squash(role) != company_key:
         return role
-    body = text[:3000]
-    company_key = squash(company)
-    for source in (subject, body):
-        role = find_anchored_title(source)
-        if role and squash(role) != company_key:
-            return role
     for pattern, needs_head in _BODY_ROLE:
         for match in pattern.finditer(body):
             if match.start() and body[match.start() - 1].isalnum():
@@ -223,4 +229,37 @@ def find_role(subject: str, text: str, company: str = "") -> str:
             role = _clean_role(lower.group("role"))
             if len(role) > 2 and not _ROLE_BAD_START.match(role) and ROLE_HEAD.search(role):
                 return role
+    for match in _AS_OUR.finditer(body):
+        role = match.group("role")
+        if ROLE_HEAD.search(role.rsplit(None, 1)[-1]):
+            return role
     return ""
+
+
+def _written_out(short: str, full: str) -> bool:
+    """Return True when full is short written out: "Postdoc" / "Postdoctoral Research Associate"."""
+    if len(short) < 2 or len(full) <= len(short):
+        return False
+    if full.lower().startswith(short.lower()):
+        extra = full[len(short) :]
+        # a longer word, a bracket or dash qualifier, or more capitalised words; not a verb
+        return (
+            extra[0].isalpha() or extra.lstrip()[:1] in ("(", "-", "–", ",") or extra[1:2].isupper()
+        )
+    # "CFO" for "Chief Financial Officer"
+    initials = "".join(w[0] for w in full.lower().split() if w[0].isalpha())
+    return short.isupper() and short.lower() == initials
+
+
+def find_role(subject: str, text: str, company: str = "") -> str:
+    """Return the job title the message gives, or ''."""
+    company_key = squash(company)
+    role = _role_from_subject(subject, company) or find_anchored_title(subject)
+    if role and squash(role) == company_key:
+        role = ""
+    body_role = _role_from_body(text[:3000], company_key)
+    # subjects shorten and decorate titles ("Postdoc", "Data Scientist (Credit Risk)"); when the
+    # body writes the same title differently, the body's sentence is the one to trust
+    if role and body_role and _written_out(role, body_role):
+        return body_role
+    return role or body_role

@@ -161,6 +161,10 @@ _STOP = frozenset(
     w we oraz i na dla z ze do jest został została zostało pan pani nas twoja twoje
     v ve a na do pro u se je jsme vám vás jsou ve firmě společnosti
     ja on ei että
+    está están estaba fue han será queda quedó hasta sigue foi fica ficou até continua sera reste
+    n'est jusqu'en jusqu'à jusqu’en jusqu’à è sarà resta fino all'interno all’interno non bylo
+    byla byl bude zůstává není zostało została został było będzie nie blev kommer inte ble vil
+    ikke bliver wordt werd komt blijft niet inmiddels wird bleibt leider
     """.split()
 )
 _KEEP_DOT = frozenset({"ds.", "sr.", "jr.", "st.", "dr."})
@@ -185,9 +189,13 @@ def _title_from(text: str, pos: int, caps_only: bool) -> str:
         if token in ("-", "–", "—", "|", "/") or (words and lowered in _STOP):
             break
         if token.startswith("("):
-            if _GENDER.match(token.rstrip(_TITLE_END[:-1])) and words:
-                words.append(token.rstrip(_TITLE_END[:-1]))
-            break
+            tag = token.rstrip(_TITLE_END[:-1])
+            if not (_GENDER.match(tag) and words):
+                break
+            words.append(tag)
+            if not caps_only or tag != token:
+                break  # "Werkstudent (m/w/d) Controlling": a German title runs on after the tag
+            continue
         if lowered in _KEEP_DOT:
             words.append(token)
             continue
