@@ -6,11 +6,12 @@ Pure: it takes plain `Mail` records (from stored rows or parsed files) and retur
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from classifier.slots.company import ATS_DOMAINS
@@ -65,6 +66,8 @@ class Mail:
     role: str = ""
     from_user: bool = False
     text: str = ""
+    pk: int = 0  # the stored row, 0 when not stored
+    language: str = "en"
 
 
 @dataclass
@@ -82,6 +85,13 @@ class Application:
     keys: set[str] = field(default_factory=set)  # every name its mails give the company
     next_action: str = ""
     interviewed_at: datetime | None = None
+    deadline: date | None = None  # the offer's decision deadline, as its mail states it
+    interviews: list[datetime | date] = field(default_factory=list)  # days (and times) named
+    checkin: date | None = None  # when to check in after a not-now
+    stage_dates: dict[str, datetime] = field(default_factory=dict)  # when each stage was reached
+    company_name: str = ""  # as the mail writes it, for showing ("Acme GmbH", not "acme")
+    role_name: str = ""
+    seq: int = 0  # the order it was opened in: of two candidates the later one wins
 
 
 def _fold(text: str) -> str:
@@ -181,9 +191,11 @@ def advance(app: Application, stage: Stage, mail: Mail) -> None:
     if app.stage == "rejected" and stage == "offer":
         app.conflict = "an offer came after a rejection"
         app.stage = "offer"
+        app.stage_dates.setdefault("offer", mail.date)
         return
     if _RANK[stage] > _RANK[app.stage] or (app.stage == "on_hold" and stage == "in_process"):
         app.stage = stage
+        app.stage_dates.setdefault(stage, mail.date)
 
 
 def _similar(a: str, b: str) -> bool:
@@ -211,28 +223,91 @@ def group(mails: Iterable[Mail]) -> list[Application]:
             if not company:
                 continue
             app = Application(
-                id=f"app-{len(apps) + 1:04d}",
+                id=app_id(mail.message_id),
                 company=company,
                 role=normalize_role(mail.role),
+                seq=len(apps),
             )
             apps.append(app)
         by_message[mail.message_id] = app
-        app.message_ids.append(mail.message_id)
-        for key in company_keys(mail):
-            if key not in app.keys:
-                app.keys.add(key)
-                by_prefix.setdefault(_prefix(key), []).append(app)
-        if not app.role and mail.role:
-            app.role = normalize_role(mail.role)
-        if app.applied_at is None:
-            app.applied_at = mail.date
-        if not mail.from_user:
-            app.last_contact_at = mail.date
-        if mail.kind == "interview":
-            app.interviewed_at = mail.date
-        if stage is not None:
-            advance(app, stage, mail)
+        _absorb(app, mail, by_prefix)
     return apps
+
+
+def app_id(message_id: str) -> str:
+    """Return the id of the application a message opened: the same in every rebuild."""
+    return "app-" + hashlib.sha1(message_id.encode(), usedforsecurity=False).hexdigest()[:10]
+
+
+def _absorb(app: Application, mail: Mail, by_prefix: dict[str, list[Application]]) -> None:
+    """Add mail to app: its keys, role, dates and the stage it moves the application to."""
+    app.message_ids.append(mail.message_id)
+    for key in company_keys(mail):
+        if key not in app.keys:
+            app.keys.add(key)
+            by_prefix.setdefault(_prefix(key), []).append(app)
+    if not app.role and mail.role:
+        app.role = normalize_role(mail.role)
+    if not app.company_name and mail.company:
+        app.company_name = mail.company
+    if not app.role_name and mail.role:
+        app.role_name = mail.role
+    if app.applied_at is None:
+        app.applied_at = mail.date
+        app.stage_dates.setdefault("applied", mail.date)
+    if not mail.from_user:
+        app.last_contact_at = mail.date
+    if mail.kind == "interview":
+        app.interviewed_at = mail.date
+    stage = stage_of(mail)
+    if stage is not None:
+        advance(app, stage, mail)
+
+
+def apply_moves(
+    apps: list[Application], mails: Iterable[Mail], moves: dict[str, str]
+) -> list[Application]:
+    """Return apps with each moved message in the application of its anchor, rebuilt from its mails.
+
+    A move whose anchor is the message itself gives it an application of its own; a move whose
+    message or anchor is not in any record is ignored (e.g. the mail was deleted).
+    """
+    by_id = {m.message_id: m for m in mails}
+    owner = {mid: a for a in apps for mid in a.message_ids}
+    members: dict[str, list[str]] = {a.id: list(a.message_ids) for a in apps}
+    heads = {a.id: a for a in apps}
+    for mid, anchor in moves.items():
+        if mid not in by_id or anchor not in by_id:
+            continue
+        source = owner.get(mid)
+        if anchor == mid:
+            target = Application(id=app_id(f"moved:{mid}"), company=company_of(by_id[mid]), role="")
+            heads[target.id] = target
+            members[target.id] = []
+        elif anchor in owner:
+            target = owner[anchor]
+        else:
+            continue
+        if source is target:
+            continue
+        if source is not None:
+            members[source.id].remove(mid)
+        members[target.id].append(mid)
+        owner[mid] = target
+    rebuilt: list[Application] = []
+    for key, head in heads.items():
+        chosen = sorted((by_id[m] for m in members[key]), key=lambda m: m.date)
+        if not chosen:
+            continue
+        if chosen == [by_id[m] for m in head.message_ids]:
+            rebuilt.append(head)
+            continue
+        app = Application(id=head.id, company=head.company, role="")
+        for mail in chosen:
+            _absorb(app, mail, {})
+        app.role = app.role or head.role
+        rebuilt.append(app)
+    return sorted(rebuilt, key=lambda a: a.applied_at or datetime.min)
 
 
 def _prefix(key: str) -> str:
@@ -253,11 +328,10 @@ def _find(
         return None
     role = normalize_role(mail.role)
     nearby = {id(a): a for k in keys for a in by_prefix.get(_prefix(k), ())}
-    same = [
-        a
-        for a in apps
-        if id(a) in nearby and any(_same_company(k, j) for k in keys for j in a.keys)
-    ]
+    same = sorted(
+        (a for a in nearby.values() if any(_same_company(k, j) for k in keys for j in a.keys)),
+        key=lambda a: a.seq,
+    )
     if not same:
         return None
     if role:
@@ -280,6 +354,9 @@ def next_actions(
     for app in apps:
         if app.conflict:
             app.next_action = f"settle: {app.conflict}"
+        elif app.stage == "offer" and app.deadline is not None:
+            left = (app.deadline - now.date()).days
+            app.next_action = f"answer the offer by {app.deadline.isoformat()} ({countdown(left)})"
         elif app.stage == "offer":
             app.next_action = "answer the offer"
         elif (
@@ -289,7 +366,18 @@ def next_actions(
             and now - app.last_contact_at >= timedelta(days=silence_days)
         ):
             app.next_action = f"follow up: no word for {(now - app.last_contact_at).days} days"
+        elif app.stage == "on_hold" and app.checkin is not None:
+            app.next_action = f"check in on {app.checkin.isoformat()}"
         elif app.stage == "on_hold":
             app.next_action = "check in when the agreed time comes"
         else:
             app.next_action = ""
+
+
+def countdown(days: int) -> str:
+    """Return days left as people say it: "3 days left", "due today", "2 days late"."""
+    if days == 0:
+        return "due today"
+    if days < 0:
+        return f"{-days} day{'s' if days < -1 else ''} late"
+    return f"{days} day{'s' if days > 1 else ''} left"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from service.store.applications import ApplicationSource
 from service.store.db import Database, utcnow
 from service.store.drafts import Drafts, DraftStatus
 from service.store.messages import Checkpoint, Messages
@@ -29,3 +30,4 @@ class Store:
         self.messages = Messages(self.db)
         self.drafts = Drafts(self.db)
         self.secrets = Secrets(self.db)
+        self.applications = ApplicationSource(self.db)

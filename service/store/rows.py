@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, fields
 
-from classifier.labels import Label
+from classifier.labels import ACTIONABLE, Label
 from classifier.model import Prediction
 from classifier.parse import Message
+from classifier.slots import extract_slots
 from drafts.render import Draft, Incoming
 from service.incoming import DRAFT_TEXT_CHARS, prediction_fields
 from service.store.tables import DraftRow, MessageRow
@@ -33,7 +34,17 @@ def message_row(
     """Return the row that stores a labelled message."""
     given = {**asdict(msg), **prediction_fields(prediction)}
     values = {k: v for k, v in given.items() if k in _COLUMNS}
-    return MessageRow(**values, raw=raw, folder=folder, uid=uid, source=source)
+    # the model finds slots for outcomes only; application records need every mail's company
+    slots = prediction.slots if prediction.label in ACTIONABLE else extract_slots(msg)
+    return MessageRow(
+        **values,
+        raw=raw,
+        folder=folder,
+        uid=uid,
+        source=source,
+        app_company=slots.company,
+        app_role=slots.role,
+    )
 
 
 def error_row(

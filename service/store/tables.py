@@ -42,6 +42,11 @@ class MessageRow(Base):
     mailbox_labelled: Mapped[bool] = mapped_column(default=False)  # keyword/folder set on server
     # the mailbox it came from (revision 0006); None for the single user's own
     account_id: Mapped[int | None] = mapped_column(default=None, index=True)
+    # the company and role grouping reads, for every message (0008); None: stored before, not read yet
+    app_company: Mapped[str | None] = mapped_column(Text, default=None)
+    app_role: Mapped[str | None] = mapped_column(Text, default=None)
+    # JSON of the dates an offer or interview names, read once when first needed (0008)
+    app_dates: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     drafts: Mapped[list[DraftRow]] = relationship(
@@ -69,6 +74,17 @@ class CorrectionRow(Base):
     message_pk: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
     old_label: Mapped[str] = mapped_column(String(16))
     new_label: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApplicationMoveRow(Base):
+    """The user put a message into the application holding another one (itself: its own)."""
+
+    __tablename__ = "application_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(998), index=True)
+    anchor_id: Mapped[str] = mapped_column(String(998))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
