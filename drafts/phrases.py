@@ -26,6 +26,8 @@ _INFORMAL = {
     "pt": r"\b(?:tu|te|ti|teu|tua|teus|tuas|contigo)\b",
     "pl": r"\b(?:ty|cię|ciebie|ci|twój|twoja|twoje|twojej|twojego|tobą)\b",
     "cs": r"\b(?:ty|tě|tebe|ti|tvůj|tvoje|tvá|tvé|tebou)\b",
+    # Finnish says "your" with a suffix: hakemuksestasi (sinä), hakemuksestanne (te)
+    "fi": r"\b(?:sinä|sinun|sinulle|sinua|sinulta|sinusta|sinuun)\b|\b\w{3,}(?:stasi|ssasi|llasi|ltasi|ksesi|aasi|ääsi)\b",
 }
 _FORMAL = {
     "de": r"(?<![.!?]\s)\b(?:Sie|Ihnen|Ihr|Ihre|Ihren|Ihrer)\b|Sehr geehrte",
@@ -36,18 +38,25 @@ _FORMAL = {
     "pt": r"\b(?:você|o senhor|a senhora|o seu|a sua|Vossa|Exm[oa])\b",
     "pl": r"\b(?:Pan|Pani|Pana|Panią|Państwo|Państwa)\b",
     "cs": r"\b(?:vy|vás|vám|váš|vaše|vaši|Vás|Vám|Váš|Vaše)\b",
+    "fi": r"\b(?:Te|Teidän|Teille|Teitä|Teiltä|Teistä|Teihin)\b|\b\w{3,}(?:stanne|ssanne|llanne|ltanne|ksenne|aanne|äänne)\b",
 }
-# Nordic and Finnish mail says du/sinä to everyone: their phrases are written that way only.
+# Nordic and Finnish mail says du/sinä to nearly everyone, so that is their default when a mail
+# shows neither. Danish and Norwegian "De" and Swedish "Ni" have all but gone from such mail: those
+# three are written with du only. Finnish "te" is still met (public sector), so it is mirrored.
+_DEFAULT_INFORMAL = frozenset({"sv", "da", "no", "fi"})
 
 
 def register_of(text: str, language: str) -> str:
     """Return 'informal' when the mail addresses its reader informally, else 'formal'."""
     informal = _INFORMAL.get(language)
+    default = "informal" if language in _DEFAULT_INFORMAL else "formal"
     if not informal:
-        return "informal" if language in ("sv", "da", "no", "fi") else "formal"
+        return default
     flags = re.IGNORECASE if language not in ("de", "it", "pl") else 0
     n_informal = len(re.findall(informal, text, flags | re.IGNORECASE))
     n_formal = len(re.findall(_FORMAL[language], text, flags))
+    if n_informal == n_formal:
+        return default
     return "informal" if n_informal > n_formal else "formal"
 
 
