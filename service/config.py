@@ -125,8 +125,9 @@ class Settings(BaseSettings):
     web_login_rate: float = Field(default=1.0, gt=0)  # password checks per second, all clients
     web_login_lockout_after: int = Field(default=10, ge=1)  # failures of one address, then locked
     web_login_lockout_seconds: float = Field(default=900.0, ge=1)
-    # where /docs loads Swagger UI from; a copy of swagger-ui-dist of your own works offline
-    web_docs_assets: str = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
+    # where /docs loads Swagger UI from; empty: the copy the fastapi-offline wheel ships, served
+    # by gracemail itself (works offline), else a URL such as a swagger-ui-dist CDN folder
+    web_docs_assets: str = ""
 
     # many mailboxes (gracemail accounts / gracemail worker)
     secret_key: SecretStr = SecretStr("")  # Fernet key that encrypts account passwords

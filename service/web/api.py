@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, ValidationError
 from classifier.parse import Message, ParseError, message_from_fields, parse_message
 from service.schemas import Classification, Drafts
 from service.web.deps import IngestDep, SettingsDep
+from service.web.docs import BEARER
 
 router = APIRouter()
 
@@ -102,14 +103,14 @@ async def healthz() -> dict[str, str]:
 
 # The body is read on the event loop; parsing, labelling and drafting are CPU work and run in
 # the threadpool (plain def routes), so one hostile message never stalls other requests.
-@router.post("/v1/classify", openapi_extra=_BODY_DOC)
+@router.post("/v1/classify", openapi_extra=_BODY_DOC, dependencies=[Depends(BEARER)])
 def classify(body: BodyDep, ingest: IngestDep) -> Classification:
     """Label one message and extract who to greet, the company and the role."""
     msg = read_message(body)
     return Classification.of(msg.message_id, ingest.classify(msg))
 
 
-@router.post("/v1/drafts", openapi_extra=_BODY_DOC)
+@router.post("/v1/drafts", openapi_extra=_BODY_DOC, dependencies=[Depends(BEARER)])
 def drafts(body: BodyDep, ingest: IngestDep) -> Drafts:
     """Label one message and return the reply drafts for its label."""
     return Drafts.model_validate(ingest.draft(read_message(body)))

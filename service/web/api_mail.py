@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import inspect
 
@@ -33,8 +33,9 @@ from service.store import DraftRow, MessageRow
 from service.store.drafts import WAITING, Text
 from service.store.history import History
 from service.web.deps import DispatcherDep, IngestDep, SenderDep, SettingsDep, StoreDep
+from service.web.docs import BEARER
 
-router = APIRouter(prefix="/v1", tags=["mail"])
+router = APIRouter(prefix="/v1", tags=["mail"], dependencies=[Depends(BEARER)])
 
 
 class DraftView(BaseModel):
