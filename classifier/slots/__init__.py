@@ -31,5 +31,5 @@ def extract_slots(msg: Message) -> Slots:
     text = msg.unquoted or strip_quotes(msg.text)
     lines = [line.strip() for line in text.split("\n")]
     sig_start, contact = signature_start(lines, msg)
-    company = find_company(msg, text, contact, sig_start)
+    company = find_company(msg, text, contact, sig_start, lines)
     return Slots(contact_name=contact, company=company, role=find_role(msg.subject, text, company))

@@ -91,30 +91,52 @@ _CAP_RUN = re.compile(
 )
 
 
+# Last words that can start the legal-form and edge-word tails: the regexes run only after them.
+_LEGAL_LAST = frozenset(
+    "gmbh kg ltd limited inc llc llp plc ab sas sa sl bv spa srl oy a/s as asa ag se dac pty nv "
+    "sarl oo kk corp cpa cpas co pte pvt".split()
+)
+_EDGE_LAST = frozenset("& of and de la des du del da do der van di y e".split())
+
+
 def _clean_company(name: str) -> str:
     name = cut_at_sentence_end(name)
     if len(name) > _MAX_NAME:  # no company is named so long; the $-anchored rules would be slow
         return ""
     name = name.strip(" .,'’\":;-–—|")
-    name = _DROP_LEGAL.sub("", name)
-    name = _EDGE_WORDS.sub("", name).strip(" .,'’\":;-–—|")
+    last = name.rsplit(None, 1)[-1].lower() if name else ""
+    if last.replace(".", "") in _LEGAL_LAST:
+        name = _DROP_LEGAL.sub("", name)
+        last = name.rsplit(None, 1)[-1].lower() if name else ""
+    if last in _EDGE_LAST:
+        name = _EDGE_WORDS.sub("", name).strip(" .,'’\":;-–—|")
     return name + "." if name.endswith(" Co") else name
+
+
+_NOT_SIGNATURE_LINE = re.compile(r"[@\d]|www\.|https?:|\.com\b")
+_TITLE_THEN_COMPANY = re.compile(r"(?:,|\bat\b|\||@|–|—|\s-\s)\s*(?P<co>[A-ZÀ-Þ][^,|]+?)\s*$")
+_COMPANY_LINE = re.compile(rf"^{_COMPANY_SPAN}(?:,?\s+{_LEGAL})?$")
+_COMPANY_SPAN_RE = re.compile(_COMPANY_SPAN)
+_REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|sv|tr)\s*:\s*)+", re.IGNORECASE)
+_SUBJECT_PARTS = re.compile(r"\s+[-–—|]\s+|:\s+")
 
 
 def _signature_companies(lines: list[str], start: int) -> list[str]:
     found: list[str] = []
     for line in lines[start + 1 : start + 6]:
-        if not line or len(line) > 70 or re.search(r"[@\d]|www\.|https?:|\.com\b", line):
+        if not line or len(line) > 70 or _NOT_SIGNATURE_LINE.search(line):
             continue
-        m = re.search(r"(?:,|\bat\b|\||@|–|—|\s-\s)\s*(?P<co>[A-ZÀ-Þ][^,|]+?)\s*$", line)
+        m = _TITLE_THEN_COMPANY.search(line)
         if m and JOB_LINE.search(line[: m.start()]):
             found.append(m.group("co"))
-        elif not JOB_LINE.search(line) and re.match(rf"^{_COMPANY_SPAN}(?:,?\s+{_LEGAL})?$", line):
+        elif not JOB_LINE.search(line) and _COMPANY_LINE.match(line):
             found.append(line)
     return found
 
 
-def find_company(msg: Message, text: str, contact_name: str, sig_start: int = -1) -> str:
+def find_company(
+    msg: Message, text: str, contact_name: str, sig_start: int = -1, lines: list[str] | None = None
+) -> str:
     """Return the hiring company as people write it, or ''."""
     address = msg.reply_to or msg.from_addr
     key = domain_key(address)
@@ -122,12 +144,16 @@ def find_company(msg: Message, text: str, contact_name: str, sig_start: int = -1
     display = company_from_display(msg, contact_name)
     # an agency writes for a client: its own name is not the hiring company
     agency = bool(_AGENCY.search(domain) or _AGENCY.search(display) or _AGENCY_DOMAIN.search(key))
-    lines = [line.strip() for line in text.split("\n")]
+    if lines is None:
+        lines = [line.strip() for line in text.split("\n")]
     scores: dict[str, float] = {}
+    cleaned: dict[str, str] = {}  # the same name is often seen many times: clean it once
     forms: dict[str, tuple[float, str]] = {}
 
-    def add(name: str, weight: float) -> None:
-        name = _clean_company(name)
+    def add(raw: str, weight: float) -> None:
+        name = cleaned.get(raw)
+        if name is None:
+            name = cleaned[raw] = _clean_company(raw)
         if (
             len(name) < 2
             or "@" in name
@@ -156,11 +182,11 @@ def find_company(msg: Message, text: str, contact_name: str, sig_start: int = -1
             head = line[: team.start()]
             if _COMPANY_TAIL.fullmatch(head):
                 add(head, 2)
-    subject = re.sub(r"^(?:\s*(?:re|fwd?|aw|wg|sv|tr)\s*:\s*)+", "", msg.subject, flags=re.I)
-    for part in re.split(r"\s+[-–—|]\s+|:\s+", subject):
+    subject = _REPLY_PREFIX.sub("", msg.subject)
+    for part in _SUBJECT_PARTS.split(subject):
         part = part.strip()
         if (
-            re.fullmatch(_COMPANY_SPAN, part)
+            _COMPANY_SPAN_RE.fullmatch(part)
             and not ROLE_HEAD.search(part)
             and not GENERIC.match(part)
         ):
@@ -188,6 +214,8 @@ def find_company(msg: Message, text: str, contact_name: str, sig_start: int = -1
         for source in (subject, body, "\n".join(lines[-12:])):
             for match in _CAP_RUN.finditer(source):
                 words = match.group(0).split()
+                if not key.startswith(squash(words[0])):
+                    continue  # the name must spell the key from its first word
                 for n in range(len(words), 0, -1):
                     name = " ".join(words[:n])
                     squashed = squash(name)

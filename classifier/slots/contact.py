@@ -74,6 +74,12 @@ TEAM_HINT = WordSet(
 )
 
 
+_COUPLE = re.compile(r"^([^\W\d_]+) (?:&|and|und|et|y) [^\W\d_]+ ")
+_PRONOUNS = re.compile(r"\s*\((?:she|he|they)/\w+\)\s*$")
+_DISPLAY_SPLIT = re.compile(r"\s+(?:via|at|from|@|\||-|–|—|/)\s+|,")
+_NOT_LETTER = re.compile(r"[^a-z]")
+
+
 def name_words(line: str) -> list[str]:
     """Return the words of line when it reads as a person's name, else []."""
     line = line.strip().lstrip("-–—~ ").strip()
@@ -81,8 +87,8 @@ def name_words(line: str) -> list[str]:
     if not line or len(line) > 60 or line.count(" ") > 6 or not line[0].isupper():
         return []
     line = _KISSES.sub("", line)
-    line = re.sub(r"^([^\W\d_]+) (?:&|and|und|et|y) [^\W\d_]+ ", r"\1 ", line)
-    line = re.sub(r"\s*\((?:she|he|they)/\w+\)\s*$", "", line)
+    line = _COUPLE.sub(r"\1 ", line)
+    line = _PRONOUNS.sub("", line)
     words = [w.strip(",") for w in line.split() if w.strip(",")]
     words = [w for w in words if w.lower().rstrip(".") not in _TITLES]
     if not 1 <= len(words) <= 4:
@@ -108,7 +114,7 @@ def _person_first_name(line: str) -> str:
 
 def sender_person(msg: Message) -> list[str]:
     """Return the name words of the sender's display name when it names a person."""
-    name = re.split(r"\s+(?:via|at|from|@|\||-|–|—|/)\s+|,", msg.from_name)[0]
+    name = _DISPLAY_SPLIT.split(msg.from_name)[0]
     return name_words(name)
 
 
@@ -145,7 +151,7 @@ def _is_team_or_company(line: str, sender: list[str], domain_key: str) -> bool:
 def signature_start(lines: list[str], msg: Message) -> tuple[int, str]:
     """Return the index of the signer's name line and the first name; (-1, '') when none."""
     sender = sender_person(msg)
-    local = re.sub(r"[^a-z]", "", msg.from_addr.partition("@")[0].lower())
+    local = _NOT_LETTER.sub("", msg.from_addr.partition("@")[0].lower())
     domain_key = squash(msg.from_addr.partition("@")[2])
     tail_start = max(0, len(lines) - 25)
     for i in range(len(lines) - 1, tail_start - 1, -1):

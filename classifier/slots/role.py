@@ -173,32 +173,60 @@ _ROLE_SUBJECT_TAIL = re.compile(
 )
 
 
+_AT_COMPANY = re.compile(r"\s+(?:at|with|bei|chez|presso|bij|hos|for|in our|on the|within)\s+")
+_REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|sv|tr|rv)\s*:\s*)+", re.IGNORECASE)
+_ROLE_END = re.compile(r"\s+[-–—|:]\s+|\s*\(")
+_SUBJECT_PARTS = re.compile(r"\s+[-–—|]\s+|:\s+|\s*!\s*")
+# The last words after which each $-anchored rule below can match.
+_TRAIL_LAST = frozenset(
+    "role position job application opening vacancy post seat spot req requisition".split()
+)
+_TAIL_WORD_LAST = frozenset(
+    "- – / & of and for in de des du der die y e en at with bei chez on to is was here there "
+    "role position job team".split()
+)
+_SUBJECT_TAIL_LAST = frozenset(
+    "offer interview outcome update search opportunity opportunities requisition hold "
+    "recruitment candidacy audition loop appointment decision feedback status steps date "
+    "process contract chat enquiry inquiry call".split()
+)
 _MAX_ROLE = 200  # characters of a title worth cleaning
 
 
 def _clean_role(role: str) -> str:
     role = cut_at_sentence_end(role).strip(" .,:;!?-–—\"'“”")
-    role = re.split(r"\s+(?:at|with|bei|chez|presso|bij|hos|for|in our|on the|within)\s+", role)[0]
+    role = _AT_COMPANY.split(role, maxsplit=1)[0]
     if len(role) > _MAX_ROLE:  # no title is so long; the $-anchored rules below would be slow
         return ""
     for _ in range(3):
-        role = _ROLE_TRAIL.sub("", role).strip(" .,:;-–—")
-        role = _ROLE_TAIL_WORDS.sub("", role).strip(" .,:;-–—")
+        before = role
+        # the $-anchored rules try every position of the title: run each only when the last
+        # word (or a bracket, comma or plus) says it can match
+        last = role.rsplit(None, 1)[-1].lower() if role else ""
+        if last in _TRAIL_LAST or role.endswith(")") or any(c.isdigit() for c in last):
+            role = _ROLE_TRAIL.sub("", role).strip(" .,:;-–—")
+            last = role.rsplit(None, 1)[-1].lower() if role else ""
+        if last in _TAIL_WORD_LAST:
+            role = _ROLE_TAIL_WORDS.sub("", role).strip(" .,:;-–—")
         role = _ROLE_SUBJECT_HEAD.sub("", role)
-        role = _ROLE_SUBJECT_TAIL.sub("", role).strip(" .,:;-–—")
+        last = role.rsplit(None, 1)[-1].lower() if role else ""
+        if last in _SUBJECT_TAIL_LAST or "(" in role or "," in role or "+" in role:
+            role = _ROLE_SUBJECT_TAIL.sub("", role).strip(" .,:;-–—")
+        if role == before:
+            break
     return role
 
 
 def _role_from_subject(subject: str, company: str) -> str:
-    subject = re.sub(r"^(?:\s*(?:re|fwd?|aw|wg|sv|tr|rv)\s*:\s*)+", "", subject, flags=re.I)
+    subject = _REPLY_PREFIX.sub("", subject)
     for pattern in _SUBJECT_ROLE:
         match = pattern.search(subject)
         if match:
-            role = _clean_role(re.split(r"\s+[-–—|:]\s+|\s*\(", match.group("role"))[0])
+            role = _clean_role(_ROLE_END.split(match.group("role"), maxsplit=1)[0])
             if role and not GENERIC.match(role) and squash(role) != squash(company):
                 return role
     company_key = squash(company)
-    for part in re.split(r"\s+[-–—|]\s+|:\s+|\s*!\s*", subject):
+    for part in _SUBJECT_PARTS.split(subject):
         role = _clean_role(part)
         if not role or GENERIC.match(role) or len(role) > 60:
             continue

@@ -138,12 +138,33 @@ _NOT_TITLE = frozenset(
 )
 # Articles and particles that can stand between an anchor and its title: "de vaga de Analista".
 _LEAD = frozenset("de d' d’ the a an la le el een het den det".split())
-_ANCHOR = re.compile(
-    "|".join(re.escape(a) for a in sorted(_ANCHORS, key=len, reverse=True))
-    + r"|(?P<generic>"
-    + "|".join(re.escape(a) for a in _GENERIC_ANCHORS)
-    + ")"
-)
+
+
+def _key_word(anchor: str) -> str:
+    """Return the anchor's longest word: the one a text must contain for the anchor to be there."""
+    return max((word.strip("«„") for word in anchor.split()), key=len)
+
+
+# Anchors by their key word: a text's set of words says which anchors are worth looking for,
+# far cheaper than one regex of a hundred alternatives tried at every position.
+_BY_KEY: dict[str, list[str]] = {}
+for _anchor in (*_ANCHORS, *_GENERIC_ANCHORS):
+    _BY_KEY.setdefault(_key_word(_anchor), []).append(_anchor)
+
+
+def _anchor_matches(lowered: str) -> list[tuple[int, str]]:
+    """Return (start, anchor) of every anchor in lowered text, leftmost first, longest first."""
+    found: list[tuple[int, str]] = []
+    for key in _BY_KEY.keys() & set(lowered.split()):
+        for anchor in _BY_KEY[key]:
+            start = lowered.find(anchor)
+            while start >= 0:
+                found.append((start, anchor))
+                start = lowered.find(anchor, start + 1)
+    found.sort(key=lambda hit: (hit[0], -len(hit[1])))
+    return found
+
+
 # Words that end a title: what follows it in the sentence, in any of the languages.
 _STOP = frozenset(
     """
@@ -218,15 +239,15 @@ def find_anchored_title(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):  # lowercasing changed the length: offsets would not line up
         return ""
-    for match in _ANCHOR.finditer(lowered):
-        start = match.start()
-        if start and lowered[start - 1].isalnum():
-            continue  # the anchor was the end of a longer word
-        anchor = match.group(0)
-        title = _title_from(text, match.end(), anchor in _CAPS_ONLY)
+    end = 0
+    for start, anchor in _anchor_matches(lowered):
+        if start < end or (start and lowered[start - 1].isalnum()):
+            continue  # inside the last anchor, or the end of a longer word
+        end = start + len(anchor)
+        title = _title_from(text, end, anchor in _CAPS_ONLY)
         if not title or title.split()[0].lower() in _STOP or title.split()[0].lower() in _NOT_TITLE:
             continue
-        if match.group("generic") and not _looks_like_title(title):
+        if anchor in _GENERIC_ANCHORS and not _looks_like_title(title):
             continue
         if anchor in _CAPITALISED_AFTER and not title[0].isupper():
             continue

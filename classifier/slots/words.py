@@ -64,20 +64,28 @@ COMPANY_WORDS = WordSet(
 _FOLD = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "ß": "ss", "đ": "d", "þ": "th"})
 
 
+# Every ASCII character but a-z and 0-9, deleted by str.translate: several times faster than re.sub.
+_NOT_ALNUM_ASCII = {c: None for c in range(128) if not chr(c).isalnum() or chr(c).isupper()}
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
 def squash(text: str) -> str:
     """Return text as a domain spells it: "Bøkeskog Barnehager" -> "bokeskogbarnehager"."""
     text = text.lower()
-    if not text.isascii():  # most names and domains are: skip folding them
-        text = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    return re.sub(r"[^a-z0-9]", "", text)
+    if text.isascii():  # most names and domains are: skip folding them
+        return text.translate(_NOT_ALNUM_ASCII)
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", text.translate(_FOLD)))
 
 
+_FULL_STOP = re.compile(r"\.\s+")
 _ABBREVIATIONS = frozenset("co inc ltd corp bros st mt dr no vs".split())
 
 
 def cut_at_sentence_end(name: str) -> str:
     """Return name up to a full stop that ends a sentence: "Acme. We've" -> "Acme"."""
-    for match in re.finditer(r"\.\s+", name):
+    if "." not in name:  # most names have no full stop: skip the regex
+        return name
+    for match in _FULL_STOP.finditer(name):
         word = name[: match.start()].rsplit(None, 1)[-1].lower() if name[: match.start()] else ""
         if word not in _ABBREVIATIONS and len(word) > 1:
             return name[: match.start()]
