@@ -148,6 +148,9 @@ def _is_team_or_company(line: str, sender: list[str], domain_key: str) -> bool:
     )
 
 
+_MAX_SIGN_OFF = 90  # characters: the longest sign-off phrase with a name after it is far shorter
+
+
 def signature_start(lines: list[str], msg: Message) -> tuple[int, str]:
     """Return the index of the signer's name line and the first name; (-1, '') when none."""
     sender = sender_person(msg)
@@ -155,6 +158,8 @@ def signature_start(lines: list[str], msg: Message) -> tuple[int, str]:
     domain_key = squash(msg.from_addr.partition("@")[2])
     tail_start = max(0, len(lines) - 25)
     for i in range(len(lines) - 1, tail_start - 1, -1):
+        if not lines[i] or len(lines[i]) > _MAX_SIGN_OFF:
+            continue  # a sign-off line is short: skip the two long regexes on every other line
         named = _SIGN_OFF_NAME.match(lines[i])
         if named:  # "Hilsen Eirik", "Cheers Dev": the sign-off and the name on one line
             return i, named.group("name")

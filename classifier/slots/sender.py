@@ -55,9 +55,8 @@ _SYSTEM_NAMES = WordSet(
 )
 _FREEMAIL = re.compile(
     r"@(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|me|aol|gmx|web|t-online|orange"
-    r"|free|laposte|libero|proton|protonmail|mail|yandex|hey)\.",
-    re.IGNORECASE,
-)
+    r"|free|laposte|libero|proton|protonmail|mail|yandex|hey)\."
+)  # matched on the lowercased address
 # Local parts of addresses that a system or a team reads, not one person.
 _ROLE_LOCAL = re.compile(
     r"^(?:[\w.-]*no-?reply[\w.-]*|[\w.-]*do-?not-?reply[\w.-]*|nao-?responda|jobs?|careers?"
@@ -83,7 +82,7 @@ def domain_key(address: str) -> str:
         # ATS mail names the company in a subdomain or the local part: acme.greenhouse-mail.io
         sub = parts[0] if len(parts) > 2 and parts[0] not in _GENERIC_SUB else ""
         return squash(sub or ("" if _ROLE_LOCAL.match(local) else local))
-    if _FREEMAIL.search(address) or len(parts) < 2:
+    if _FREEMAIL.search(address.lower()) or len(parts) < 2:
         return ""
     return squash(parts[-3] if len(parts) >= 3 and len(parts[-2]) <= 3 else parts[-2])
 
