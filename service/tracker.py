@@ -199,6 +199,7 @@ class Tracker:
         self._lock = threading.Lock()
         self._stamp: tuple[object, ...] | None = None
         self._records = Records([])
+        self.built = 0  # how many times the records were built: a caller sees a rebuild
 
     def records(self) -> Records:
         """Return the current records; a rebuild runs only after new mail, labels, sends or moves."""
@@ -209,4 +210,5 @@ class Tracker:
                     self.store, silence_days=self.silence_days, home_zone=self.home_zone
                 )
                 self._stamp = stamp
+                self.built += 1
             return self._records

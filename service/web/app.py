@@ -18,7 +18,7 @@ from service.ingest import Ingest
 from service.sender import Sender
 from service.store import Store
 from service.training import Trainer
-from service.web import api, api_mail, docs, login, pages
+from service.web import api, api_applications, api_mail, docs, login, pages, pages_applications
 from service.web.auth import Auth, LoginRequired
 from service.web.headers import SecurityHeaders
 from service.web.ops import router as ops_router
@@ -67,10 +67,12 @@ def create_app(settings: Settings, classifier: Classifier, store: Store | None =
     )
     app.include_router(api.router)
     app.include_router(api_mail.router)
+    app.include_router(api_applications.router)
     app.include_router(docs.router)
     app.include_router(ops_router)  # /readyz and /metrics (issue 13)
     app.include_router(login.router)
     app.include_router(pages.router)
+    app.include_router(pages_applications.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(LoginRequired, auth=auth)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
