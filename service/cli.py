@@ -313,12 +313,13 @@ def applications(
     settings = settings_or_exit()
     records = rebuild(Store(settings.resolved_database_url))
     fields = ["id", "company", "role", "stage", "applied_at", "last_contact_at", "message_ids"]
-    fields += ["next_action", "conflict"]
+    fields += ["next_action", "deadline", "conflict"]
     rows = [
         {
             **{k: getattr(a, k) for k in fields},
             "applied_at": a.applied_at.isoformat() if a.applied_at else "",
             "last_contact_at": a.last_contact_at.isoformat() if a.last_contact_at else "",
+            "deadline": a.deadline.isoformat() if a.deadline else "",
         }
         for a in records
     ]
