@@ -22,8 +22,9 @@ import mmh3
 from classifier.features import normalize_text
 from classifier.npz import Member, read_npz
 
-FORMAT = 1  # the .npz layout written by classifier.runtime.save_runtime
-_PREPROCESSOR = "classifier.features.normalize_text"
+# the .npz layout written by classifier.runtime.save_runtime; 2: arrays aligned to 64 bytes
+FORMAT = 2
+PREPROCESSOR = "classifier.features.normalize_text"  # the only text preprocessing it knows
 
 Rows = list[list[float]]
 
@@ -111,10 +112,7 @@ def load_lean(path: Path) -> LeanRuntime:
     """Read the runtime .npz at path; ValueError for another format or an unmappable file."""
     members = read_npz(path)
     try:
-        if (
-            members["format"].scalar() != FORMAT
-            or members["preprocessor"].scalar() != _PREPROCESSOR
-        ):
+        if members["format"].scalar() != FORMAT or members["preprocessor"].scalar() != PREPROCESSOR:
             raise ValueError(f"{path}: not a gracemail runtime of format {FORMAT}")
         label = _model(members, "label")
         if label is None:

@@ -59,3 +59,15 @@ def test_a_compressed_npz_is_not_mapped_and_numpy_reads_it(tmp_path: Path) -> No
         np.savez_compressed(compressed, **{name: data[name] for name in data.files})
     with pytest.raises(ValueError, match="not a stored"):
         load_lean(compressed)
+
+
+def test_every_array_of_the_npz_starts_on_a_64_byte_boundary(classifier: Classifier) -> None:
+    from classifier.npz import read_npz
+
+    path = runtime_path(Path(os.environ["GRACEMAIL_MODEL_PATH"]))
+    load_classifier(path.with_suffix(".skops"))
+    for name, member in read_npz(path).items():
+        address = (
+            np.frombuffer(member.data, dtype=np.uint8).ctypes.data if member.data.nbytes else 0
+        )
+        assert address % 64 == 0, name
