@@ -145,7 +145,13 @@ def test_each_label_gets_its_drafts() -> None:
             "ton",
             "Si vous",
         ),
-        ("es", "Le agradecemos su candidatura.", "Buenos días, Dana Smith:", "su respuesta", " tu "),
+        (
+            "es",
+            "Le agradecemos su candidatura.",
+            "Buenos días, Dana Smith:",
+            "su respuesta",
+            " tu ",
+        ),
         (
             "es",
             "Gracias por tu candidatura, te escribimos pronto.",
