@@ -43,6 +43,21 @@ def normalize_text(text: str) -> str:
     return " ".join(out)
 
 
+def word_grams(text: str, ngram_range: tuple[int, int]) -> list[str]:
+    """Return the word n-grams of text that the pipeline hashes, in no particular order.
+
+    normalize_text joins word tokens with single spaces, so str.split() finds exactly the tokens
+    of the vectoriser's token_pattern (whitespace-separated runs); the order of the grams does
+    not matter to the counts.
+    """
+    words = normalize_text(text).split()
+    lo, hi = ngram_range
+    grams = list(words) if lo == 1 else []
+    for n in range(max(lo, 2), hi + 1):
+        grams += [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+    return grams
+
+
 def build_pipeline(c: float = 10.0) -> Pipeline:
     """Return an untrained pipeline: hashed word n-grams, TF-IDF, calibrated linear SVM.
 

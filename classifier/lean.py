@@ -19,7 +19,7 @@ from pathlib import Path
 
 import mmh3
 
-from classifier.features import normalize_text
+from classifier.features import word_grams
 from classifier.npz import Member, read_npz
 
 # the .npz layout written by classifier.runtime.save_runtime; 2: arrays aligned to 64 bytes
@@ -92,11 +92,7 @@ class LeanRuntime:
 
     def count(self, text: str) -> dict[int, int]:
         """Return the hashed n-gram counts of one text, as `HashingVectorizer` gives them."""
-        words = normalize_text(text).split()
-        lo, hi = self.ngram_range
-        grams = list(words) if lo == 1 else []
-        for n in range(max(lo, 2), hi + 1):
-            grams += [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+        grams = word_grams(text, self.ngram_range)
         n_features = self.n_features
         # signed MurmurHash3, seed 0, |h| mod n_features: scikit-learn's murmurhash3_32
         return Counter(abs(h) % n_features for h in map(mmh3.hash, grams))

@@ -22,7 +22,7 @@ from typing import Any
 import mmh3
 import numpy as np
 
-from classifier.features import normalize_text
+from classifier.features import word_grams
 from classifier.lean import FORMAT, PREPROCESSOR
 from classifier.npz import read_npz
 
@@ -58,9 +58,8 @@ class LinearModel:
     b: np.ndarray
     sublinear: bool = True
 
-    def decisions(self, counts: Counts) -> np.ndarray:
-        """Return the SVM's decision values, a row per text, one column per class."""
-        n, k = counts.n_rows, len(self.classes)
+    def tfidf(self, counts: Counts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return for each count its stored column, whether it has one, and its l2-normed TF-IDF."""
         at = np.searchsorted(self.columns, counts.features)
         at[at == len(self.columns)] = 0  # past the end: not a stored column (checked below)
         known = self.columns[at] == counts.features if len(self.columns) else at < 0
@@ -68,10 +67,14 @@ class LinearModel:
         if self.sublinear:
             tf = np.log(tf) + 1.0
         x = tf * np.where(known, self.idf[at], self.idf_unseen)
-        norms = np.sqrt(np.bincount(counts.rows, weights=x * x, minlength=n))
+        norms = np.sqrt(np.bincount(counts.rows, weights=x * x, minlength=counts.n_rows))
         norms[norms == 0] = 1.0
-        x = x / norms[counts.rows]
-        out = np.zeros((n, k))
+        return at, known, x / norms[counts.rows]
+
+    def decisions(self, counts: Counts) -> np.ndarray:
+        """Return the SVM's decision values, a row per text, one column per class."""
+        at, known, x = self.tfidf(counts)
+        out = np.zeros((counts.n_rows, len(self.classes)))
         # one call for all classes, adding in feature order within a row as the sparse product
         # does; a few calls whatever the batch size, since one message is the common case
         np.add.at(out, counts.rows[known], x[known, None] * self.weights[at[known]])
@@ -104,9 +107,8 @@ class Runtime:
         """Return the hashed n-gram counts of texts, as `HashingVectorizer.transform` gives them."""
         hashes: list[int] = []
         lengths: list[int] = []
-        lo, hi = self.ngram_range
         for text in texts:
-            grams = _ngrams(normalize_text(text).split(), lo, hi)
+            grams = word_grams(text, self.ngram_range)
             hashes.extend(map(mmh3.hash, grams))  # seed 0, signed: scikit-learn's murmurhash3_32
             lengths.append(len(grams))
         features = feature_numbers(np.fromiter(hashes, np.int64, len(hashes)), self.n_features)
@@ -130,15 +132,6 @@ def feature_numbers(hashes: np.ndarray, n_features: int) -> np.ndarray:
     """
     out: np.ndarray = np.abs(hashes.astype(np.int64)) % n_features
     return out
-
-
-def _ngrams(words: list[str], lo: int, hi: int) -> list[str]:
-    # normalize_text joins word tokens with single spaces, so str.split() finds exactly the
-    # tokens of token_pattern r"\S+"; the order of the grams does not matter to the counts
-    grams = list(words) if lo == 1 else []
-    for n in range(max(lo, 2), hi + 1):
-        grams += [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
-    return grams
 
 
 def linear_model(pipeline: Any) -> LinearModel:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import mmh3
 import numpy as np
 
-from classifier.features import normalize_text
+from classifier.features import word_grams
 from classifier.runtime import Runtime, feature_numbers
 
 # the placeholders normalize_text puts for links and addresses say nothing to a reader
@@ -25,15 +25,6 @@ class Reason:
 
     words: str
     weight: float
-
-
-def _grams(text: str, lo: int, hi: int) -> list[str]:
-    # the same grams Runtime.count hashes: normalize_text's tokens, joined by single spaces
-    words = normalize_text(text).split()
-    grams = list(words) if lo == 1 else []
-    for n in range(max(lo, 2), hi + 1):
-        grams += [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
-    return grams
 
 
 def _shown(gram: str) -> str:
@@ -59,18 +50,10 @@ def shares(runtime: Runtime, text: str, label: str) -> dict[str, float]:
     counts = runtime.count([text])
     if not len(counts.features):
         return {}
-    at = np.searchsorted(model.columns, counts.features)
-    at[at == len(model.columns)] = 0
-    known = model.columns[at] == counts.features if len(model.columns) else at < 0
-    tf = counts.counts.astype(np.float64)
-    if model.sublinear:
-        tf = np.log(tf) + 1.0
-    x = tf * np.where(known, model.idf[at], model.idf_unseen)
-    norm = float(np.sqrt((x * x).sum())) or 1.0
-    share = np.where(known, (x / norm) * model.weights[at, column], 0.0)
+    at, known, x = model.tfidf(counts)  # the decision's own numbers, one text
+    share = np.where(known, x * model.weights[at, column], 0.0)
     by_feature = dict(zip(counts.features.tolist(), share.tolist(), strict=True))
-    lo, hi = runtime.ngram_range
-    grams = list(dict.fromkeys(_grams(text, lo, hi)))
+    grams = list(dict.fromkeys(word_grams(text, runtime.ngram_range)))
     hashes = np.fromiter((mmh3.hash(g) for g in grams), np.int64, len(grams))
     features = feature_numbers(hashes, runtime.n_features).tolist()
     return {g: by_feature.get(f, 0.0) for g, f in zip(grams, features, strict=True)}
