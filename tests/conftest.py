@@ -16,7 +16,7 @@ from drafts.profile import Profile
 from service.ingest import Ingest
 from service.store import Store
 from tests.postgres import Postgres
-from tests.servers import Dovecot, make_dovecot
+from tests.servers import SHARED_USERS, Dovecot, make_dovecot
 
 ROOT = Path(__file__).resolve().parent.parent
 _users = itertools.count(1)
@@ -96,7 +96,9 @@ def dovecot() -> Iterator[Dovecot]:
 @pytest.fixture
 def mailbox_user(dovecot_server: Dovecot) -> tuple[Dovecot, str]:
     """Return the shared Dovecot and a fresh user with an empty mailbox."""
-    return dovecot_server, f"user{next(_users)}"
+    n = next(_users)
+    assert n <= SHARED_USERS, f"the shared Dovecot has {SHARED_USERS} users; raise SHARED_USERS"
+    return dovecot_server, f"user{n}"
 
 
 def corpus_messages(n: int) -> list[bytes]:

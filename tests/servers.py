@@ -29,6 +29,10 @@ SIEVE = ROOT / "service" / "mail" / "sieve" / "gracemail.sieve"
 EXTPROGRAMS = Path("/usr/lib/dovecot/modules/sieve/lib90_sieve_extprograms_plugin.so")
 
 
+# users made before the start, one per test that asks for a fresh mailbox (`mailbox_user`)
+SHARED_USERS = 400
+
+
 def free_port() -> int:
     """Return a TCP port nobody listens on right now."""
     with socket.socket() as s:
@@ -232,7 +236,7 @@ namespace inbox {{
     server.add_user("alice", "secret")
     server.add_user("recruiter", "secret")
     # users exist before the start: Dovecot may not notice a users file rewritten within a second
-    for i in range(1, 61):
+    for i in range(1, SHARED_USERS + 1):
         server.add_user(f"user{i}", f"pw-user{i}")
     return server
 
