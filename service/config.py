@@ -137,6 +137,19 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(default=30.0, gt=0)  # between two syncs of one mailbox
     worker_connections_per_host: int = Field(default=8, ge=1)  # IMAP connections at once, per host
     worker_metrics_port: int = 0  # >0: the worker serves its Prometheus counters there
+    # bearer token of the admin API (/admin/accounts); empty: the admin API is off
+    admin_token: SecretStr = SecretStr("")
+
+    @field_validator("admin_token")
+    @classmethod
+    def _admin_token_strong(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value()
+        # a placeholder left in a compose file must not open the admin API
+        if token and (len(token) < 24 or "change" in token.lower() or len(set(token)) < 8):
+            raise ValueError(
+                "GRACEMAIL_ADMIN_TOKEN must be a random string of 24 characters or more"
+            )
+        return value
 
     @field_validator("imap_folders")
     @classmethod

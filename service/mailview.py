@@ -50,7 +50,7 @@ def find_messages(
 
 def set_by_user(store: Store, rows: list[MessageRow]) -> set[int]:
     """Return the ids of the messages whose label the user gave (shown "you set this")."""
-    return History(store.db).set_by_user(m.id for m in rows)
+    return History(store.db, store.account_id).set_by_user(m.id for m in rows)
 
 
 def reasons_for(runtime: Runtime | None, msg: MessageRow) -> list[Reason]:
@@ -73,7 +73,7 @@ class Event:
 
 def history_events(store: Store, limit: int = 300) -> list[Event]:
     """Return what was sent, discarded and relabelled, newest first."""
-    past = History(store.db)
+    past = History(store.db, store.account_id)
     events = [Event(d.sent_at or d.updated_at, "sent", draft=d) for d in store.drafts.list_sent()]
     events += [Event(d.updated_at, "discarded", draft=d) for d in past.discarded()]
     events += [Event(c.at, "relabelled", correction=c) for c in past.corrections()]
@@ -125,7 +125,7 @@ def relabel(store: Store, settings: Settings, pk: int, label: str) -> RelabelOut
     if msg is None or not is_label(label):
         raise Refused(404, "not_found", "no such message or label")
     if label != msg.label:
-        History(store.db).label_set_by_user(pk)
+        History(store.db, store.account_id).label_set_by_user(pk)
     if store.drafts.reply_taken(pk) is not None:
         store.drafts.relabel(pk, label, [])
         return "closed"

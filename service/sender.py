@@ -34,7 +34,7 @@ from service.store.rows import draft_of
 
 log = logging.getLogger("gracemail.sender")
 
-SendStatus = Literal["sent", "failed", "unknown", "busy", "refused"]
+SendStatus = Literal["sent", "failed", "unknown", "busy", "refused", "queued"]
 # A send takes a dozen SMTP steps at most, each within the timeout. A draft claimed on another
 # host, whose process cannot be asked, is taken for abandoned only after this many timeouts.
 STEPS_PER_SEND = 12
@@ -84,11 +84,16 @@ def is_alive(token: str) -> bool | None:
 
 
 class Sender:
-    """Sends approved drafts from one store through the SMTP server in settings."""
+    """Sends approved drafts from one store through the SMTP server in settings.
 
-    def __init__(self, settings: Settings, drafts: Drafts) -> None:
+    A queueing sender (one account's, in a web server of many accounts) never talks SMTP: it
+    approves the draft, and the worker that holds the account's lease sends it (`queued`).
+    """
+
+    def __init__(self, settings: Settings, drafts: Drafts, queue: bool = False) -> None:
         self.settings = settings
         self.drafts = drafts
+        self.queue = queue
 
     def send(self, draft_id: int) -> SendResult:
         """Claim a pending or failed draft, send it once, record the outcome and return it."""
@@ -97,15 +102,15 @@ class Sender:
             return SendResult(draft_id, "refused", "no such draft")
         if not draft.to.strip():
             return SendResult(draft_id, "refused", "add a recipient address before sending")
-        if not self.settings.smtp_host:
+        if not self.settings.smtp_host and not self.queue:
             return SendResult(draft_id, "refused", "set GRACEMAIL_SMTP_HOST to send mail")
         if not self.drafts.move(draft_id, EDITABLE, "approved"):
             return self._busy(draft_id)
-        return self._send_claimed(draft_id)
+        return self._queued(draft_id) if self.queue else self._send_claimed(draft_id)
 
     def send_approved(self, draft_id: int) -> SendResult:
         """Send a draft approved earlier and queued, if this process wins its claim; else busy."""
-        if not self.settings.smtp_host:
+        if not self.settings.smtp_host or self.queue:
             return SendResult(draft_id, "refused", "set GRACEMAIL_SMTP_HOST to send mail")
         return self._send_claimed(draft_id)
 
@@ -118,7 +123,7 @@ class Sender:
             return SendResult(draft_id, "refused", "confirm that it did not go out first")
         if not self.drafts.move(draft_id, ("unknown",), "approved"):
             return self._busy(draft_id)
-        return self._send_claimed(draft_id)
+        return self._queued(draft_id) if self.queue else self._send_claimed(draft_id)
 
     def mark_sent(self, draft_id: int) -> SendResult:
         """Record that an `unknown` draft did go out (the user found it in Sent)."""
@@ -181,6 +186,9 @@ class Sender:
             limit = timedelta(seconds=self.settings.smtp_timeout * STEPS_PER_SEND)
             return draft.updated_at < utcnow() - limit
         return not alive
+
+    def _queued(self, draft_id: int) -> SendResult:
+        return SendResult(draft_id, "queued", "approved: it goes out with the next worker round")
 
     def _busy(self, draft_id: int) -> SendResult:
         draft = self.drafts.get(draft_id)

@@ -11,7 +11,6 @@ Message-ID is stored once, and a draft is claimed (approved → sending) before 
 from __future__ import annotations
 
 import contextvars
-import copy
 import json
 import logging
 import threading
@@ -19,21 +18,20 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import get_args
 
 from prometheus_client import Counter
-from pydantic import SecretStr
 
 from classifier.model import Classifier
-from service.config import ProfileSettings, Settings, TlsMode
+from service.account_settings import account_settings
+from service.config import Settings
 from service.ingest import Fetched, Ingest, Outcome
 from service.mail.imap import TRANSIENT, CredentialsError, Imap
 from service.mail.poller import Poller
+from service.mailview import release_due
 from service.sender import Sender, process_token
 from service.store import Checkpoint, Store
 from service.store.accounts import Account, Accounts
 from service.store.leases import Leases
-from service.store.messages import Messages
 
 log = logging.getLogger("gracemail.worker")
 account_var: contextvars.ContextVar[int | None] = contextvars.ContextVar("account", default=None)
@@ -86,36 +84,6 @@ class CountingIngest(Ingest):
         return outcomes
 
 
-def account_settings(
-    base: Settings, account: Account, imap_password: str, smtp_password: str
-) -> Settings:
-    """Return base with the account's IMAP/SMTP settings, passwords and profile in place.
-
-    Raises ValueError for a TLS mode gracemail does not know: model_copy does not validate, and
-    an unknown mode must never fall through to a connection in clear.
-    """
-    for mode in (account.imap_tls, account.smtp_tls):
-        if mode not in get_args(TlsMode):
-            raise ValueError(f"account {account.id}: unknown TLS mode {mode!r}")
-    return base.model_copy(
-        update={
-            "imap_host": account.imap_host,
-            "imap_port": account.imap_port,
-            "imap_user": account.imap_user,
-            "imap_password": SecretStr(imap_password),
-            "imap_oauth2_token": SecretStr(""),
-            "imap_tls": account.imap_tls,
-            "smtp_host": account.smtp_host,
-            "smtp_port": account.smtp_port,
-            "smtp_user": account.smtp_user,
-            "smtp_password": SecretStr(smtp_password),
-            "smtp_oauth2_token": SecretStr(""),
-            "smtp_tls": account.smtp_tls,
-            "profile": ProfileSettings.model_validate_json(account.profile or "{}"),
-        }
-    )
-
-
 class HostGate:
     """At most limit connections open to one IMAP host, and how many syncs wait for one."""
 
@@ -147,8 +115,10 @@ class Mailbox:
 
     account: Account
     settings: Settings
+    store: Store  # this account's rows only
     poller: Poller
     sender: Sender
+    settled: bool = False  # the sends a dead worker left in doubt were looked at
     due: float = 0.0  # monotonic time of its next sync
     imap: Imap | None = None  # kept open between syncs while no other mailbox needs the slot
     running: Future[None] | None = field(default=None, repr=False)
@@ -238,11 +208,10 @@ class Worker:
         settings = account_settings(
             self.settings, account, secrets.imap_password, secrets.smtp_password
         )
-        store = copy.copy(self.store)  # the shared engine, with messages of this account only
-        store.messages = Messages(self.store.db, account_id)
+        store = self.store.for_account(account_id)  # the shared engine, this account's rows
         ingest = CountingIngest(self.classifier, settings.sender_profile(), store)
         poller = Poller(settings, ingest, store, stop=self.stop)
-        return Mailbox(account, settings, poller, Sender(settings, store.drafts))
+        return Mailbox(account, settings, store, poller, Sender(settings, store.drafts))
 
     def _serve(self, mailbox: Mailbox) -> None:
         token = account_var.set(mailbox.account.id)
@@ -299,6 +268,15 @@ class Worker:
     def _send(self, mailbox: Mailbox) -> None:
         if not mailbox.settings.smtp_host:
             return
+        if not mailbox.settled:  # a worker killed mid-send left it `sending`: failed or in doubt
+            for result in mailbox.sender.settle_interrupted():
+                log.info("draft %s: settled as %s", result.draft_id, result.status)
+            mailbox.settled = True
+        # the drafts whose undo window ended: the move scheduled→pending in release_due is the
+        # claim, so of two workers (a lease just taken over) only one sends each
+        for result in release_due(mailbox.store, mailbox.settings, mailbox.sender):
+            SENDS.labels(result.status).inc()
+            log.info("draft %s: %s", result.draft_id, result.status)
         for draft_id in self.accounts.drafts_to_send(mailbox.account.id):
             if self.stop.is_set() or mailbox.account.id not in self.held:
                 return

@@ -93,12 +93,20 @@ def dovecot() -> Iterator[Dovecot]:
     server.stop()
 
 
+def fresh_user() -> str:
+    """Return a user of the shared Dovecot that no test has used (password "pw-" + name).
+
+    The users exist before the server starts: a users file rewritten while it runs may go unseen.
+    """
+    n = next(_users)
+    assert n <= SHARED_USERS, f"the shared Dovecot has {SHARED_USERS} users; raise SHARED_USERS"
+    return f"user{n}"
+
+
 @pytest.fixture
 def mailbox_user(dovecot_server: Dovecot) -> tuple[Dovecot, str]:
     """Return the shared Dovecot and a fresh user with an empty mailbox."""
-    n = next(_users)
-    assert n <= SHARED_USERS, f"the shared Dovecot has {SHARED_USERS} users; raise SHARED_USERS"
-    return dovecot_server, f"user{n}"
+    return dovecot_server, fresh_user()
 
 
 def corpus_messages(n: int) -> list[bytes]:

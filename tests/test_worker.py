@@ -134,13 +134,18 @@ def test_two_workers_one_killed_label_each_message_once_and_send_each_draft_once
         holders = Leases(store.db).holders()
         assert len(set(holders.values())) == 2  # the mailboxes are shared out
         with store.db.session() as s:  # the users approve one reply to each mail (the web would)
-            query = select(func.min(DraftRow.id)).where(
-                DraftRow.status.in_(EDITABLE), DraftRow.kind != "followup", DraftRow.to != ""
+            query = (
+                select(func.min(DraftRow.id), MessageRow.account_id)
+                .join(MessageRow, MessageRow.id == DraftRow.message_pk)
+                .where(
+                    DraftRow.status.in_(EDITABLE), DraftRow.kind != "followup", DraftRow.to != ""
+                )
             )
-            waiting = list(s.scalars(query.group_by(DraftRow.message_pk)))
+            waiting_of = list(s.execute(query.group_by(DraftRow.message_pk, MessageRow.account_id)))
+        waiting = [draft_id for draft_id, _ in waiting_of]
         assert waiting
-        for draft_id in waiting:
-            store.drafts.move(draft_id, EDITABLE, "approved")
+        for draft_id, account_id in waiting_of:  # each account moves its own drafts only
+            assert store.for_account(account_id).drafts.move(draft_id, EDITABLE, "approved")
         time.sleep(0.3)  # some sends under way
         victim.send_signal(signal.SIGKILL)
         victim.wait()

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 
 from service.store.db import Database
+from service.store.messages import in_account
 from service.store.tables import ApplicationMoveRow, CorrectionRow, DraftRow, MessageRow
 
 
@@ -64,17 +65,28 @@ _MAIL_COLUMNS = (
 
 
 class ApplicationSource:
-    """Reads the rows application records are built from, and stores the user's moves."""
+    """Reads the rows application records are built from, and stores the user's moves.
 
-    def __init__(self, db: Database) -> None:
+    Of one account's mail when given one, else of the single user's (service.store.Store).
+    """
+
+    def __init__(self, db: Database, account_id: int | None = None) -> None:
         self.db = db
+        self.account_id = account_id
+        self._mine = in_account(account_id)
+        self._owned = (
+            select(MessageRow.id)
+            .where(MessageRow.id == DraftRow.message_pk, self._mine)
+            .correlate(DraftRow)
+            .exists()
+        )
 
     def mails(self, limit: int = 100_000) -> list[MailRow]:
         """Return the newest limit stored messages that could be read, oldest first."""
         with self.db.session() as s:
             query = (
                 select(*_MAIL_COLUMNS)
-                .where(MessageRow.error == "")
+                .where(MessageRow.error == "", self._mine)
                 .order_by(MessageRow.id.desc())
                 .limit(limit)
             )
@@ -85,7 +97,7 @@ class ApplicationSource:
         with self.db.session() as s:
             query = (
                 select(MessageRow.id, MessageRow.raw)
-                .where(MessageRow.app_company.is_(None), MessageRow.error == "")
+                .where(MessageRow.app_company.is_(None), MessageRow.error == "", self._mine)
                 .order_by(MessageRow.id)
                 .limit(limit)
             )
@@ -97,7 +109,7 @@ class ApplicationSource:
             for pk, company, role in slots:
                 s.execute(
                     update(MessageRow)
-                    .where(MessageRow.id == pk)
+                    .where(MessageRow.id == pk, self._mine)
                     .values(app_company=company, app_role=role)
                 )
 
@@ -105,7 +117,11 @@ class ApplicationSource:
         """Store the (pk, dates JSON) read from offers and interviews, so none is read again."""
         with self.db.session() as s:
             for pk, value in dates:
-                s.execute(update(MessageRow).where(MessageRow.id == pk).values(app_dates=value))
+                s.execute(
+                    update(MessageRow)
+                    .where(MessageRow.id == pk, self._mine)
+                    .values(app_dates=value)
+                )
 
     def sent(self) -> list[SentRow]:
         """Return every reply the user sent, oldest first."""
@@ -120,7 +136,7 @@ class ApplicationSource:
                     DraftRow.to,
                     DraftRow.body,
                 )
-                .where(DraftRow.status == "sent")
+                .where(DraftRow.status == "sent", self._owned)
                 .order_by(DraftRow.id)
             )
             return [SentRow._make(r) for r in s.execute(query)]
@@ -132,7 +148,7 @@ class ApplicationSource:
         with self.db.session() as s:
             for i in range(0, len(wanted), 500):
                 query = select(MessageRow.id, MessageRow.new_text).where(
-                    MessageRow.id.in_(wanted[i : i + 500])
+                    MessageRow.id.in_(wanted[i : i + 500]), self._mine
                 )
                 found.update({pk: text for pk, text in s.execute(query)})
         return found
@@ -140,31 +156,44 @@ class ApplicationSource:
     def add_move(self, message_id: str, anchor_id: str) -> None:
         """Record that message_id belongs with anchor_id's application (itself: one of its own)."""
         with self.db.session() as s:
-            s.add(ApplicationMoveRow(message_id=message_id, anchor_id=anchor_id))
+            s.add(
+                ApplicationMoveRow(
+                    message_id=message_id, anchor_id=anchor_id, account_id=self.account_id
+                )
+            )
 
     def moves(self) -> dict[str, str]:
         """Return {message_id: anchor_id} of the user's moves; the latest move of a message wins."""
         with self.db.session() as s:
-            query = select(ApplicationMoveRow.message_id, ApplicationMoveRow.anchor_id).order_by(
-                ApplicationMoveRow.id
+            query = (
+                select(ApplicationMoveRow.message_id, ApplicationMoveRow.anchor_id)
+                .where(self._moves_mine())
+                .order_by(ApplicationMoveRow.id)
             )
             return {mid: anchor for mid, anchor in s.execute(query)}
+
+    def _moves_mine(self) -> ColumnElement[bool]:
+        if self.account_id is None:
+            return ApplicationMoveRow.account_id.is_(None)
+        return ApplicationMoveRow.account_id == self.account_id
 
     def stamp(self) -> tuple[object, ...]:
         """Return what changes whenever the records would: new mail, labels, sends and moves."""
         with self.db.session() as s:
             return (
-                s.scalar(select(func.max(MessageRow.id))),
-                s.scalar(select(func.count(MessageRow.id))),
+                s.scalar(select(func.max(MessageRow.id)).where(self._mine)),
+                s.scalar(select(func.count(MessageRow.id)).where(self._mine)),
                 s.scalar(select(func.max(CorrectionRow.id))),
-                s.scalar(select(func.count(DraftRow.id)).where(DraftRow.status == "sent")),
-                s.scalar(select(func.max(ApplicationMoveRow.id))),
+                s.scalar(
+                    select(func.count(DraftRow.id)).where(DraftRow.status == "sent", self._owned)
+                ),
+                s.scalar(select(func.max(ApplicationMoveRow.id)).where(self._moves_mine())),
             )
 
     def has_draft(self, message_pks: list[int], kind: str) -> bool:
         """Return whether any of these messages has a draft of this kind, whatever its status."""
         with self.db.session() as s:
             query = select(DraftRow.id).where(
-                DraftRow.message_pk.in_(message_pks), DraftRow.kind == kind
+                DraftRow.message_pk.in_(message_pks), DraftRow.kind == kind, self._owned
             )
             return s.scalar(query.limit(1)) is not None

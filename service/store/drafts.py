@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, Literal, NamedTuple, cast, get_args
 
-from sqlalchemy import CursorResult, Result, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, Result, func, select, update
 from sqlalchemy.orm import Session
 
 from drafts.kinds import REPLY_KINDS
 from drafts.reasons import SentReason
 from service.store.db import Database, utcnow
+from service.store.messages import in_account
 from service.store.tables import CorrectionRow, DraftRow, DraftVersionRow, MessageRow
 
 DraftStatus = Literal[
@@ -79,20 +80,41 @@ def _check_moves(from_statuses: tuple[DraftStatus, ...], to_status: DraftStatus)
 
 
 class Drafts:
-    """Reads drafts and moves them through their statuses, each move a conditional UPDATE."""
+    """Reads drafts and moves them through their statuses, each move a conditional UPDATE.
 
-    def __init__(self, db: Database) -> None:
+    Every read and move stays within one account's messages (None: the single user's), so a
+    draft id of another account is answered like a missing one.
+    """
+
+    def __init__(self, db: Database, account_id: int | None = None) -> None:
         self.db = db
+        self.account_id = account_id
+
+    def _mine(self) -> ColumnElement[bool]:
+        # for queries that join MessageRow
+        return in_account(self.account_id)
+
+    def _owned(self) -> ColumnElement[bool]:
+        # for queries on drafts alone: their message is this account's
+        owner = select(MessageRow.id).where(MessageRow.id == DraftRow.message_pk, self._mine())
+        return owner.correlate(DraftRow).exists()
+
+    def _row(self, s: Session, draft_id: int) -> DraftRow | None:
+        row = s.get(DraftRow, draft_id)
+        if row is None or row.message.account_id != self.account_id:
+            return None
+        return row
+
+    def _message(self, s: Session, message_pk: int) -> MessageRow | None:
+        msg = s.get(MessageRow, message_pk)
+        return msg if msg is not None and msg.account_id == self.account_id else None
 
     # --- reading ----------------------------------------------------------------------------
 
     def get(self, draft_id: int) -> DraftRow | None:
         """Return a draft with its message, or None."""
         with self.db.session() as s:
-            row = s.get(DraftRow, draft_id)
-            if row is not None:
-                _ = row.message
-            return row
+            return self._row(s, draft_id)
 
     def list_waiting(self, label: str | None = None, limit: int = 500) -> list[MessageRow]:
         """Return messages with drafts still to act on, newest first, optionally of one label."""
@@ -102,7 +124,7 @@ class Drafts:
             )
             query = (
                 select(MessageRow)
-                .where(MessageRow.id.in_(waiting))
+                .where(MessageRow.id.in_(waiting), self._mine())
                 .order_by(MessageRow.id.desc())
                 .limit(limit)
             )
@@ -116,8 +138,10 @@ class Drafts:
     def count_waiting(self) -> int:
         """Return how many drafts (follow-ups aside) still wait for the user."""
         with self.db.session() as s:
-            query = select(func.count(DraftRow.id)).where(
-                DraftRow.status.in_(WAITING), DraftRow.kind != "followup"
+            query = (
+                select(func.count(DraftRow.id))
+                .join(MessageRow, MessageRow.id == DraftRow.message_pk)
+                .where(DraftRow.status.in_(WAITING), DraftRow.kind != "followup", self._mine())
             )
             return s.scalar(query) or 0
 
@@ -128,20 +152,23 @@ class Drafts:
                 DraftRow.message_pk == message_pk,
                 DraftRow.kind.in_(REPLY_KINDS),
                 DraftRow.status.in_(TAKEN),
+                self._owned(),
             )
             return s.scalars(query.order_by(DraftRow.id).limit(1)).first()
 
     def next_scheduled(self) -> datetime | None:
         """Return when the next scheduled draft goes out, or None when none is scheduled."""
         with self.db.session() as s:
-            query = select(func.min(DraftRow.send_at)).where(DraftRow.status == "scheduled")
+            query = select(func.min(DraftRow.send_at)).where(
+                DraftRow.status == "scheduled", self._owned()
+            )
             return s.scalar(query)
 
     def due_scheduled(self, now: datetime) -> list[int]:
         """Return the ids of scheduled drafts whose undo window has passed, oldest first."""
         with self.db.session() as s:
             query = select(DraftRow.id).where(
-                DraftRow.status == "scheduled", DraftRow.send_at <= now
+                DraftRow.status == "scheduled", DraftRow.send_at <= now, self._owned()
             )
             return list(s.scalars(query.order_by(DraftRow.send_at, DraftRow.id)))
 
@@ -150,7 +177,7 @@ class Drafts:
         with self.db.session() as s:
             query = (
                 select(DraftRow)
-                .where(DraftRow.status == "sent")
+                .where(DraftRow.status == "sent", self._owned())
                 .order_by(DraftRow.sent_at.desc(), DraftRow.id.desc())
                 .limit(limit)
             )
@@ -164,7 +191,7 @@ class Drafts:
         with self.db.session() as s:
             query = (
                 select(DraftRow.language, DraftRow.decline_reason)
-                .where(DraftRow.status == "sent", DraftRow.decline_reason != "")
+                .where(DraftRow.status == "sent", DraftRow.decline_reason != "", self._owned())
                 .group_by(DraftRow.language, DraftRow.decline_reason)
                 .order_by(func.min(DraftRow.sent_at), func.min(DraftRow.id))
             )
@@ -179,7 +206,8 @@ class Drafts:
         with self.db.session() as s:
             query = (
                 select(DraftVersionRow)
-                .where(DraftVersionRow.draft_pk.in_(ids))
+                .join(DraftRow, DraftRow.id == DraftVersionRow.draft_pk)
+                .where(DraftVersionRow.draft_pk.in_(ids), self._owned())
                 .order_by(DraftVersionRow.id.desc())
             )
             for row in s.scalars(query):
@@ -189,12 +217,19 @@ class Drafts:
     def version(self, version_pk: int) -> DraftVersionRow | None:
         """Return one earlier version, or None."""
         with self.db.session() as s:
-            return s.get(DraftVersionRow, version_pk)
+            row = s.get(DraftVersionRow, version_pk)
+            if row is None or self._row(s, row.draft_pk) is None:
+                return None
+            return row
 
     def in_doubt(self) -> list[DraftRow]:
         """Return the drafts that may have gone out: `sending` or `unknown`, oldest first."""
         with self.db.session() as s:
-            query = select(DraftRow).where(DraftRow.status.in_(IN_DOUBT)).order_by(DraftRow.id)
+            query = (
+                select(DraftRow)
+                .where(DraftRow.status.in_(IN_DOUBT), self._owned())
+                .order_by(DraftRow.id)
+            )
             return list(s.scalars(query))
 
     # --- editing and moving -----------------------------------------------------------------
@@ -210,9 +245,11 @@ class Drafts:
             # write first: SQLite cannot turn a read into a write once another save committed,
             # and on PostgreSQL this locks the row until the save is done
             s.execute(
-                update(DraftRow).where(DraftRow.id == draft_id).values(version=DraftRow.version)
+                update(DraftRow)
+                .where(DraftRow.id == draft_id, self._owned())
+                .values(version=DraftRow.version)
             )
-            row = s.get(DraftRow, draft_id)
+            row = self._row(s, draft_id)
             if row is None:
                 return Saved("missing", None)
             before = Text.of(row)
@@ -230,6 +267,7 @@ class Drafts:
                     DraftRow.id == draft_id,
                     DraftRow.version == base_version,
                     DraftRow.status.in_(EDITABLE),
+                    self._owned(),
                 )
                 .values(**text._asdict(), version=base_version + 1)
             )
@@ -249,7 +287,7 @@ class Drafts:
         with self.db.session() as s:
             result = s.execute(
                 update(DraftRow)
-                .where(DraftRow.id == draft_id, DraftRow.status.in_(EDITABLE))
+                .where(DraftRow.id == draft_id, DraftRow.status.in_(EDITABLE), self._owned())
                 .values(status="scheduled", send_at=send_at, error="")
             )
             return _changed_one(result)
@@ -259,7 +297,7 @@ class Drafts:
         with self.db.session() as s:
             result = s.execute(
                 update(DraftRow)
-                .where(DraftRow.id == draft_id, DraftRow.status == "scheduled")
+                .where(DraftRow.id == draft_id, DraftRow.status == "scheduled", self._owned())
                 .values(status="pending", send_at=None)
             )
             return _changed_one(result)
@@ -280,7 +318,7 @@ class Drafts:
         with self.db.session() as s:
             result = s.execute(
                 update(DraftRow)
-                .where(DraftRow.id == draft_id, DraftRow.status.in_(from_statuses))
+                .where(DraftRow.id == draft_id, DraftRow.status.in_(from_statuses), self._owned())
                 .values(status=to_status)
             )
             return _changed_one(result)
@@ -290,7 +328,7 @@ class Drafts:
         with self.db.session() as s:
             result = s.execute(
                 update(DraftRow)
-                .where(DraftRow.id == draft_id, DraftRow.status == "approved")
+                .where(DraftRow.id == draft_id, DraftRow.status == "approved", self._owned())
                 .values(
                     status="sending",
                     sent_message_id=message_id,
@@ -306,7 +344,7 @@ class Drafts:
         with self.db.session() as s:
             s.execute(
                 update(DraftRow)
-                .where(DraftRow.id == draft_id, DraftRow.status == "sending")
+                .where(DraftRow.id == draft_id, DraftRow.status == "sending", self._owned())
                 .values(data_at=utcnow())
             )
 
@@ -315,7 +353,7 @@ class Drafts:
         with self.db.session() as s:
             result = s.execute(
                 update(DraftRow)
-                .where(DraftRow.id == draft_id, DraftRow.status == "sending")
+                .where(DraftRow.id == draft_id, DraftRow.status == "sending", self._owned())
                 .values(status="unknown", error=error[:2000])
             )
             return _changed_one(result)
@@ -326,7 +364,7 @@ class Drafts:
         Returns whether it moved.
         """
         with self.db.session() as s:
-            draft = s.get(DraftRow, draft_id)
+            draft = self._row(s, draft_id)
             if draft is None or draft.status not in IN_DOUBT:
                 return False
             draft.status, draft.sent_at, draft.error = "sent", utcnow(), note
@@ -348,18 +386,31 @@ class Drafts:
         with self.db.session() as s:
             s.execute(
                 update(DraftRow)
-                .where(DraftRow.id == draft_id, DraftRow.status.in_(("approved", "sending")))
+                .where(
+                    DraftRow.id == draft_id,
+                    DraftRow.status.in_(("approved", "sending")),
+                    self._owned(),
+                )
                 .values(status="failed", error=error[:2000])
             )
 
     def set_note(self, draft_id: int, note: str) -> None:
         """Record a remark on a draft, e.g. that its Sent copy could not be saved."""
         with self.db.session() as s:
-            s.execute(update(DraftRow).where(DraftRow.id == draft_id).values(error=note[:2000]))
+            s.execute(
+                update(DraftRow)
+                .where(DraftRow.id == draft_id, self._owned())
+                .values(error=note[:2000])
+            )
 
     def add(self, message_pk: int, draft: DraftRow) -> DraftRow:
-        """Store one more draft for a message and return it."""
+        """Store one more draft for a message of this account and return it.
+
+        Raises LookupError when the message is not this account's.
+        """
         with self.db.session() as s:
+            if self._message(s, message_pk) is None:
+                raise LookupError(f"no message {message_pk}")
             draft.message_pk = message_pk
             s.add(draft)
             s.flush()
@@ -372,7 +423,7 @@ class Drafts:
         of its kind (else of the first new draft), so the page can restore it.
         """
         with self.db.session() as s:
-            msg = s.get(MessageRow, message_pk)
+            msg = self._message(s, message_pk)
             if msg is None:
                 return
             if msg.label != new_label:
@@ -427,7 +478,7 @@ class Drafts:
             query = (
                 select(MessageRow, DraftRow)
                 .join(DraftRow, DraftRow.message_pk == MessageRow.id)
-                .where(MessageRow.label == "not_now", DraftRow.kind == "not_now")
+                .where(MessageRow.label == "not_now", DraftRow.kind == "not_now", self._mine())
                 .order_by(MessageRow.id.desc())
             )
             seen: set[str] = set()
@@ -446,6 +497,7 @@ class Drafts:
         with self.db.session() as s:
             later = select(MessageRow.id).where(
                 MessageRow.id > msg.id,
+                self._mine(),
                 (func.lower(MessageRow.from_addr) == contact)
                 | (func.lower(MessageRow.reply_to) == contact),
             )
@@ -456,7 +508,9 @@ class Drafts:
         with self.db.session() as s:
             query = (
                 select(DraftRow)
-                .where(DraftRow.message_pk == message_pk, DraftRow.kind == "followup")
+                .where(
+                    DraftRow.message_pk == message_pk, DraftRow.kind == "followup", self._owned()
+                )
                 .order_by(DraftRow.id)
             )
             return list(s.scalars(query))

@@ -38,6 +38,17 @@ SEARCHED = ("subject", "from_name", "from_addr", "company", "role", "text")
 _FTS = table("messages_fts", column("rowid"))
 
 
+def in_account(account_id: int | None) -> ColumnElement[bool]:
+    """Return the condition that a message belongs to account_id (None: the single user's own).
+
+    Every query stays in its own account: folders, UIDs and even Message-IDs repeat from mailbox
+    to mailbox, and one account's login must never read another's mail.
+    """
+    if account_id is None:
+        return MessageRow.account_id.is_(None)
+    return MessageRow.account_id == account_id
+
+
 def _words(query: str) -> list[str]:
     # words only: the user's quotes, stars and operators must not reach FTS5 or to_tsquery
     return re.findall(r"\w+", query)
@@ -51,10 +62,7 @@ class Messages:
         self.account_id = account_id  # None: the single user's mailbox
 
     def _in_account(self) -> ColumnElement[bool]:
-        # folders and UIDs repeat from mailbox to mailbox: every poller query stays in its own
-        if self.account_id is None:
-            return MessageRow.account_id.is_(None)
-        return MessageRow.account_id == self.account_id
+        return in_account(self.account_id)
 
     def _checkpoint_row(
         self, s: Session, folder: str
@@ -66,26 +74,30 @@ class Messages:
     def get(self, message_id: str) -> MessageRow | None:
         """Return the stored message with this Message-ID, drafts loaded, or None."""
         with self.db.session() as s:
-            row = s.scalar(select(MessageRow).where(MessageRow.message_id == message_id))
+            query = select(MessageRow).where(
+                MessageRow.message_id == message_id, self._in_account()
+            )
+            row = s.scalar(query)
             if row is not None:
                 _ = row.drafts  # load them while the session is open
             return row
 
     def get_by_pk(self, pk: int) -> MessageRow | None:
-        """Return a stored message with its drafts, or None."""
+        """Return a stored message of this account with its drafts, or None."""
         with self.db.session() as s:
             row = s.get(MessageRow, pk)
-            if row is not None:
-                _ = row.drafts
+            if row is None or row.account_id != self.account_id:
+                return None  # another account's message is as absent as a missing one
+            _ = row.drafts
             return row
 
     def known_labels(self, message_ids: list[str]) -> dict[str, Label]:
-        """Return {Message-ID: label} for those of message_ids already stored."""
+        """Return {Message-ID: label} for those of message_ids this account has stored already."""
         found: dict[str, Label] = {}
         with self.db.session() as s:
             for i in range(0, len(message_ids), 500):
                 query = select(MessageRow.message_id, MessageRow.label).where(
-                    MessageRow.message_id.in_(message_ids[i : i + 500])
+                    MessageRow.message_id.in_(message_ids[i : i + 500]), self._in_account()
                 )
                 found.update({mid: cast(Label, label) for mid, label in s.execute(query)})
         return found
@@ -156,7 +168,12 @@ class Messages:
     def latest(self, label: str | None = None, limit: int = 200) -> list[MessageRow]:
         """Return stored messages, newest first, optionally of one label."""
         with self.db.session() as s:
-            query = select(MessageRow).order_by(MessageRow.id.desc()).limit(limit)
+            query = (
+                select(MessageRow)
+                .where(self._in_account())
+                .order_by(MessageRow.id.desc())
+                .limit(limit)
+            )
             if label:
                 query = query.where(MessageRow.label == label)
             rows = list(s.scalars(query))
@@ -173,7 +190,12 @@ class Messages:
         and text: with FTS5 on SQLite, with to_tsvector on PostgreSQL.
         """
         with self.db.session() as s:
-            stmt = select(MessageRow).order_by(MessageRow.id.desc()).limit(limit)
+            stmt = (
+                select(MessageRow)
+                .where(self._in_account())
+                .order_by(MessageRow.id.desc())
+                .limit(limit)
+            )
             if label:
                 stmt = stmt.where(MessageRow.label == label)
             if kind:
@@ -203,6 +225,7 @@ class Messages:
             query = (
                 select(MessageRow.raw, CorrectionRow.new_label)
                 .join(CorrectionRow, CorrectionRow.message_pk == MessageRow.id)
+                .where(self._in_account())
                 .order_by(CorrectionRow.id)
             )
             latest: dict[bytes, Label] = {}

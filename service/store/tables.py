@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.store.db import Base, utcnow
@@ -16,7 +16,8 @@ class MessageRow(Base):
     __tablename__ = "messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[str] = mapped_column(String(998), unique=True, index=True)
+    # unique within an account (revision 0009): the same mail in two clients' mailboxes is two rows
+    message_id: Mapped[str] = mapped_column(String(998), index=True)
     folder: Mapped[str] = mapped_column(String(255), default="")
     uid: Mapped[int | None] = mapped_column(default=None)
     source: Mapped[str] = mapped_column(Text, default="")
@@ -53,6 +54,17 @@ class MessageRow(Base):
         back_populates="message", cascade="all, delete-orphan", order_by="DraftRow.id"
     )
 
+    # NULL (the single user) counts as account 0: NULLs never collide in a unique index, and two
+    # pollers of one mailbox must still store each message once
+    __table_args__ = (
+        Index(
+            "uq_messages_account_message_id",
+            func.coalesce(account_id, 0),
+            message_id,
+            unique=True,
+        ),
+    )
+
 
 class CheckpointRow(Base):
     """A stored Checkpoint."""
@@ -85,6 +97,7 @@ class ApplicationMoveRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[str] = mapped_column(String(998), index=True)
     anchor_id: Mapped[str] = mapped_column(String(998))
+    account_id: Mapped[int | None] = mapped_column(default=None)  # whose move (0009)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -279,7 +279,7 @@ def edit_draft(store: StoreDep, draft_id: int, edit: DraftEdit) -> DraftView:
     if saved.outcome in ("stale", "locked"):
         raise HTTPException(409, {"code": saved.outcome, "message": f"not saved: {saved.outcome}"})
     if saved.outcome == "saved" and check_date:
-        History(store.db).add_note(draft_id, check_date)
+        History(store.db, store.account_id).add_note(draft_id, check_date)
     return DraftView.model_validate(_draft(store, draft_id))
 
 

@@ -19,10 +19,12 @@ from service.sender import Sender
 from service.store import Store
 from service.training import Trainer
 from service.web import api, api_applications, api_mail, docs, login, pages, pages_applications
+from service.web.admin import router as admin_router
 from service.web.auth import Auth, LoginRequired
 from service.web.headers import SecurityHeaders
 from service.web.ops import router as ops_router
 from service.web.render import HERE
+from service.web.scope import View, Views
 from service.web.throttle import LoginThrottle
 
 
@@ -60,6 +62,7 @@ def create_app(settings: Settings, classifier: Classifier, store: Store | None =
     app.state.sender = Sender(settings, store.drafts)
     app.state.dispatcher = Dispatcher(store, settings, app.state.sender)
     app.state.trainer = Trainer(settings.resolved_model_path, store, ingest)
+    app.state.views = Views(View(store, settings, ingest, app.state.sender))
     app.state.throttle = LoginThrottle(
         settings.web_login_rate,
         settings.web_login_lockout_after,
@@ -70,6 +73,7 @@ def create_app(settings: Settings, classifier: Classifier, store: Store | None =
     app.include_router(api_applications.router)
     app.include_router(docs.router)
     app.include_router(ops_router)  # /readyz and /metrics (issue 13)
+    app.include_router(admin_router)  # /admin/accounts, behind the admin token (issue 13)
     app.include_router(login.router)
     app.include_router(pages.router)
     app.include_router(pages_applications.router)

@@ -15,11 +15,13 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.store import Secrets, utcnow
+from service.store.accounts import Accounts
 
 COOKIE = "gracemail_session"
 SESSION_DAYS = 14
 TOKEN_RECHECK_SECONDS = 2.0
-OPEN_PATHS = ("/healthz", "/readyz", "/login", "/static/")  # probes need no login
+# probes need no login; the admin API checks its own token (service.web.admin)
+OPEN_PATHS = ("/healthz", "/readyz", "/login", "/static/", "/admin/")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
@@ -48,12 +50,22 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _account_secret(account_id: int) -> str:
+    return f"web_password:account:{account_id}"
+
+
 class Auth:
-    """The password, API token and sessions of one gracemail, kept in its store."""
+    """The password, API token and sessions of one gracemail, kept in its store.
+
+    With many accounts, each account has a web password of its own, and its sessions carry its
+    id: the cookie is `<id>.<random>`, and only its hash is stored, so an edited id is no session.
+    """
 
     def __init__(self, secrets: Secrets) -> None:
         self.secrets = secrets
+        self.accounts = Accounts(secrets.db, "")  # names and the enabled flag; no key needed
         self._token_hash: tuple[float, str | None] = (-TOKEN_RECHECK_SECONDS, None)
+        self._enabled: dict[int, tuple[float, bool]] = {}
 
     def _api_token_hash(self) -> str | None:
         # every REST call checks the token: read the store at most every few seconds, so a token
@@ -101,11 +113,47 @@ class Auth:
         stored = self._api_token_hash()
         return stored is not None and hmac.compare_digest(_sha256(token), stored)
 
-    def start_session(self) -> str:
-        """Open a session and return its cookie value."""
-        token = secrets.token_urlsafe(32)
+    def set_account_password(self, account_id: int, password: str) -> None:
+        """Store the hash of an account's web password; raises ValueError when too short."""
+        if len(password) < 8:
+            raise ValueError("the web password needs at least 8 characters")
+        self.secrets.set(_account_secret(account_id), hash_password(password))
+
+    def check_account_password(self, name: str, password: str) -> int | None:
+        """Return the id of the enabled account of this name when password is its own, else None."""
+        account = self.accounts.find(name)
+        stored = self.secrets.get(_account_secret(account.id)) if account else None
+        if account is None or stored is None or not account.enabled:
+            hash_password(password)  # as slow as a real check: timing tells no names
+            return None
+        return account.id if verify_password(password, stored) else None
+
+    def has_accounts(self) -> bool:
+        """Return True when the installation serves accounts (the login form asks for one)."""
+        return bool(self.accounts.all())
+
+    def account_enabled(self, account_id: int) -> bool:
+        """Return whether an account exists and is enabled, re-read every few seconds."""
+        read_at, enabled = self._enabled.get(account_id, (-TOKEN_RECHECK_SECONDS, False))
+        now = time.monotonic()
+        if now - read_at >= TOKEN_RECHECK_SECONDS:
+            account = self.accounts.get(account_id)
+            enabled = account is not None and account.enabled
+            self._enabled[account_id] = (now, enabled)
+        return enabled
+
+    def start_session(self, account_id: int | None = None) -> str:
+        """Open a session, of an account when given one, and return its cookie value."""
+        token = secrets.token_urlsafe(32)  # never holds a '.': that marks an account's session
+        if account_id is not None:
+            token = f"{account_id}.{token}"
         self.secrets.add_session(_sha256(token), utcnow() + timedelta(days=SESSION_DAYS))
         return token
+
+    def session_account(self, token: str) -> int | None:
+        """Return the account a valid session cookie is for; None for the single user's."""
+        prefix, dot, _ = token.partition(".")
+        return int(prefix) if dot and prefix.isdigit() else None
 
     def end_session(self, token: str) -> None:
         """Close a session."""
@@ -161,9 +209,14 @@ class LoginRequired:
         if scheme.lower() == "bearer" and token and self.auth.check_api_token(token.strip()):
             await self.app(scope, receive, send)
             return
-        if self.auth.session_valid(conn.cookies.get(COOKIE, "")):
-            await self.app(scope, receive, send)
-            return
+        session = conn.cookies.get(COOKIE, "")
+        if self.auth.session_valid(session):
+            account_id = self.auth.session_account(session)
+            if account_id is None or self.auth.account_enabled(account_id):
+                # the routes read it to see this account's mail only (service.web.deps)
+                scope.setdefault("state", {})["account_id"] = account_id
+                await self.app(scope, receive, send)
+                return
         response: JSONResponse | RedirectResponse
         if scope["path"].startswith("/v1/") or scope["method"] != "GET":
             response = JSONResponse(

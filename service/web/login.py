@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from service.web.auth import COOKIE, is_https, safe_next
+from service.web.auth import COOKIE, Auth, is_https, safe_next
 from service.web.deps import AuthDep, ThrottleDep
 from service.web.render import templates
 
@@ -28,15 +28,21 @@ def check_csrf(request: Request, auth: AuthDep, csrf: Annotated[str, Form()] = "
 CsrfDep = Depends(check_csrf)
 
 
-def _login_page(request: Request, next: str, error: str = "", status: int = 200) -> Response:
+def _login_page(
+    request: Request, next: str, error: str = "", status: int = 200, account: str = ""
+) -> Response:
     # reuse the token a parallel request (a favicon, another tab) may have just set
     token = (not error and request.cookies.get(LOGIN_COOKIE)) or secrets.token_urlsafe(16)
-    response = templates.TemplateResponse(
-        request,
-        "login.html",
-        {"csrf": token, "next": safe_next(next), "error": error},
-        status_code=status,
-    )
+    auth: Auth = request.app.state.auth
+    context: dict[str, object] = {
+        "csrf": token,
+        "next": safe_next(next),
+        "error": error,
+        "account": account,
+    }
+    # an installation of many accounts asks whose login it is; a single user sees no such field
+    context["accounts"] = bool(account) or auth.has_accounts()
+    response = templates.TemplateResponse(request, "login.html", context, status_code=status)
     response.set_cookie(
         LOGIN_COOKIE,
         token,
@@ -62,11 +68,13 @@ async def login(
     password: Annotated[str, Form()] = "",
     csrf: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
+    account: Annotated[str, Form(max_length=255)] = "",
 ) -> Response:
     """Open a session when the password is right; too many failures are refused unchecked (429).
 
     Async, so that a refusal is answered on the event loop and never holds a worker thread; the
-    password check itself (scrypt) runs in the thread pool.
+    password check itself (scrypt) runs in the thread pool. With an account name, the password
+    is that account's, and the session sees that account's mail only.
     """
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not secrets.compare_digest(expected, csrf):
@@ -80,12 +88,19 @@ async def login(
         )
         response.headers["Retry-After"] = str(seconds)
         return response
-    if not await run_in_threadpool(auth.check_password, password):
+    account_id: int | None = None
+    if account.strip():
+        account_id = await run_in_threadpool(auth.check_account_password, account.strip(), password)
+        right = account_id is not None
+    else:
+        right = await run_in_threadpool(auth.check_password, password)
+    if not right:
         throttle.failed(client)
-        return _login_page(request, next, "Wrong password.", 401)
+        error = "Wrong account or password." if account.strip() else "Wrong password."
+        return _login_page(request, next, error, 401, account)
     throttle.succeeded(client)
     response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(COOKIE, auth.start_session(), **auth.cookie_options(request))
+    response.set_cookie(COOKIE, auth.start_session(account_id), **auth.cookie_options(request))
     response.delete_cookie(LOGIN_COOKIE, path="/login")
     return response
 

@@ -90,7 +90,10 @@ def inbox(request: Request, store: StoreDep, auth: AuthDep, label: str = "") -> 
 def live(store: StoreDep) -> JSONResponse:
     """Return what a page polls to notice new mail: the newest message id and the waiting count."""
     return JSONResponse(
-        {"newest": History(store.db).newest_message(), "waiting": store.drafts.count_waiting()},
+        {
+            "newest": History(store.db, store.account_id).newest_message(),
+            "waiting": store.drafts.count_waiting(),
+        },
         headers={"Cache-Control": "no-store"},
     )
 
@@ -266,7 +269,7 @@ def act_on_draft(
         if saved.outcome == "locked":
             note = "locked"
         elif saved.outcome == "saved" and check_date:
-            History(store.db).add_note(draft_id, check_date)
+            History(store.db, store.account_id).add_note(draft_id, check_date)
             note = "checkdate"
     elif action in ("save", "restore"):
         note = "locked"

@@ -134,14 +134,15 @@ templates.env.filters.update(
 
 def page(request: Request, auth: Auth, name: str, **context: object) -> HTMLResponse:
     """Render a page template with the CSRF token, the note, the waiting count and the profile check."""
-    state = request.app.state
+    state = request.app.state.views.of_request(request)  # the session account's store, settings
     code = request.query_params.get("note", "")
     context["csrf"] = auth.csrf_token(request.cookies.get(COOKIE, ""))
     count = request.query_params.get("n", "")
     context["note"] = NOTES.get(code, "").replace("{n}", count if count.isdigit() else "some")
     context["note_is_error"] = code in ERROR_NOTES
     context["waiting_count"] = state.store.drafts.count_waiting()
-    context["newest"] = History(state.store.db).newest_message()  # the live pages poll for more
+    # the live pages poll for more
+    context["newest"] = History(state.store.db, state.store.account_id).newest_message()
     context["profile_problem"] = profile_problem(state.settings)
     zone = state.settings.profile.timezone
     context["when"] = lambda value: human_date(value, zone)

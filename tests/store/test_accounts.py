@@ -99,7 +99,13 @@ def test_messages_and_checkpoints_stay_in_their_account(store: Store) -> None:
     assert alice.unlabelled("INBOX") == []
     assert bob.unlabelled("INBOX") == [(7, "hard_no")]
     assert store.messages.unlabelled("INBOX") == []
-    assert store.messages.get("<b@x>").account_id == b  # type: ignore[union-attr]
+    assert bob.get("<b@x>").account_id == b  # type: ignore[union-attr]
+    # reads stay in their account too: another's message is as absent as a missing one
+    assert alice.get("<b@x>") is None and store.messages.get("<b@x>") is None
+    b_pk = bob.get("<b@x>").id  # type: ignore[union-attr]
+    assert alice.get_by_pk(b_pk) is None and store.messages.get_by_pk(b_pk) is None
+    assert [r.message_id for r in alice.find()] == ["<a@x>"]
+    assert store.messages.latest() == []
 
 
 def test_the_accounts_command_adds_lists_and_disables_without_showing_passwords(
@@ -143,3 +149,26 @@ def test_an_unknown_tls_mode_is_refused_never_taken_for_plain(store: Store) -> N
     forged = account.__class__(**{**account.__dict__, "imap_tls": "tls"})
     with pytest.raises(ValueError, match="TLS mode"):
         account_settings(Settings(), forged, "p", "")
+
+
+def test_the_same_mail_in_two_mailboxes_is_stored_once_in_each(store: Store) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    accounts = Accounts(store.db, new_key())
+    a, b = _add(accounts, "alice"), _add(accounts, "bob")
+    alice, bob = Messages(store.db, a), Messages(store.db, b)
+
+    def row() -> MessageRow:
+        return MessageRow(message_id="<same@x>", folder="INBOX", uid=1, label="offer")
+
+    alice.add_many([(row(), [])])
+    assert bob.known_labels(["<same@x>"]) == {}  # bob's copy is not a duplicate of alice's
+    bob.add_many([(row(), [])])
+    assert alice.get("<same@x>").id != bob.get("<same@x>").id  # type: ignore[union-attr]
+    # within one account, and for the single user (no account), a Message-ID is stored once
+    for messages in (bob, store.messages, store.messages):
+        if messages is store.messages and messages.get("<same@x>") is None:
+            messages.add_many([(row(), [])])
+            continue
+        with pytest.raises(IntegrityError):
+            messages.add_many([(row(), [])])
