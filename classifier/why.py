@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import mmh3
 import numpy as np
 
-from classifier.features import word_grams
+from classifier.features import DECISION_MARK, word_grams
 from classifier.runtime import Runtime, feature_numbers
 
 # the placeholders normalize_text puts for links and addresses say nothing to a reader
@@ -29,8 +29,11 @@ class Reason:
 
 def _shown(gram: str) -> str:
     # normalize_text marks the words after a negator neg_: a gram that starts inside that
-    # scope reads "not ...", one that holds the negator itself already says it
-    words = gram.split()
+    # scope reads "not ...", one that holds the negator itself already says it; the mark of a
+    # decision sentence's words is dropped ("dec_ filled" reads "filled")
+    words = [w for w in gram.split() if w != DECISION_MARK]
+    if not words:
+        return ""
     shown = [w.removeprefix("neg_") for w in words]
     if words[0].startswith("neg_"):
         shown[0] = "not " + shown[0]
@@ -64,17 +67,18 @@ def why(runtime: Runtime, text: str, label: str, top: int = 5) -> list[Reason]:
 
     Returns [] when the model has no such class or nothing in the text pushed toward it.
     """
-    pushed = [
-        Reason(_shown(g), w)
-        for g, w in shares(runtime, text, label).items()
-        if w > 0 and not _PLACEHOLDERS & set(g.split())
-    ]
+    by_words: dict[str, float] = {}  # a decision sentence's word also counts as "dec_ word"
+    for gram, weight in shares(runtime, text, label).items():
+        words = _shown(gram)
+        if words and not _PLACEHOLDERS & set(gram.split()):
+            by_words[words] = by_words.get(words, 0.0) + weight
+    pushed = [Reason(words, w) for words, w in by_words.items() if w > 0]
     pushed.sort(key=lambda r: -r.weight)
     # a pair that holds a word already listed repeats it: keep the stronger of the two only
     kept: list[Reason] = []
     for reason in pushed:
-        words = set(reason.words.split())
-        if any(words & set(k.words.split()) for k in kept):
+        seen = set(reason.words.split())
+        if any(seen & set(k.words.split()) for k in kept):
             continue
         kept.append(reason)
         if len(kept) == top:
