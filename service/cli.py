@@ -271,8 +271,10 @@ def poll(
     import signal
     import threading
 
+    from service.dispatch import Dispatcher
     from service.ingest import Ingest
     from service.mail.poller import CredentialsError, Poller, print_progress
+    from service.mailview import release_due
     from service.sender import Sender
     from service.store import Store
 
@@ -284,17 +286,25 @@ def poll(
         raise typer.Exit(2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     store = Store(settings.resolved_database_url)
-    _settle_interrupted(Sender(settings, store.drafts))
+    sender = Sender(settings, store.drafts)
+    _settle_interrupted(sender)
     ingest = Ingest(_classifier(settings), settings.profile.to_profile(), store)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())  # finish the batch in hand, then exit cleanly
+    # approved drafts whose undo window has ended go out from here too, with no serve running
+    dispatcher = Dispatcher(store, settings, sender)
+    if not once:
+        threading.Thread(target=dispatcher.watch, args=(stop,), daemon=True).start()
     poller = Poller(settings, ingest, store, stop=stop, progress=print_progress)
     try:
         poller.run(once=once)
     except CredentialsError as exc:
         typer.echo(f"gracemail: {exc}", err=True)
         raise typer.Exit(3) from exc
+    if once:
+        for result in release_due(store, settings, sender):
+            typer.echo(f"gracemail: draft {result.draft_id}: {result.status}", err=True)
 
 
 @app.command()

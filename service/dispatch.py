@@ -13,6 +13,7 @@ from service.store import Store, utcnow
 
 log = logging.getLogger("gracemail.dispatch")
 LONGEST_NAP = 1.0  # seconds: a draft undone or scheduled meanwhile is seen this soon
+WATCH_SECONDS = 5.0  # how often a process without the web looks for drafts scheduled elsewhere
 
 
 class Dispatcher:
@@ -34,6 +35,13 @@ class Dispatcher:
                 target=self._run, name="gracemail-dispatch", daemon=True
             )
             self._thread.start()
+
+    def watch(self, stop: threading.Event, every: float = WATCH_SECONDS) -> None:
+        """Wake every few seconds until stop is set: drafts scheduled by another process, such
+        as a `gracemail serve` elsewhere, are then sent from this one (the claim keeps it once)."""
+        while not stop.is_set():
+            self.wake()
+            stop.wait(every)
 
     def _run(self) -> None:
         while True:

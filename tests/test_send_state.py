@@ -306,3 +306,66 @@ def _count(mailbox: tuple[Dovecot, str], folder: str, message_id: str) -> int:
         client.login(user, server.users[user])
         client.select_folder(folder, readonly=True)
         return len(client.search(["HEADER", "Message-ID", message_id]))
+
+
+# --- scheduled drafts with no `gracemail serve` running ---------------------------------
+
+
+def test_poll_alone_sends_a_draft_scheduled_elsewhere_once_its_undo_window_ends(
+    tmp_path: Path, store: Store, draft: DraftRow, mailbox_user: tuple[Dovecot, str]
+) -> None:
+    from service.mailview import approve
+
+    server = SmtpServer(KeepHandler()).start()
+    env = _settings_env(store.db.url, tmp_path / "data", server.port, mailbox_user)
+    env["GRACEMAIL_PROFILE__NAME"] = "Sam Rivera"  # a draft is sent only with the sender's name
+    poll = subprocess.Popen(
+        [sys.executable, "-m", "service", "poll"],
+        env=_env(env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        settings = make_settings(server.port, mailbox_user, send_undo_seconds=2)
+        # the page of a web process elsewhere approves it: scheduled, with an undo window
+        approved = approve(store, settings, Sender(settings, store.drafts), draft.id)
+        assert approved.status == "scheduled"
+        assert server.messages == []  # nothing goes out during the window
+        wait_for(lambda: status(store, draft.id) == "sent", timeout=60)
+        time.sleep(1.0)  # a second copy, were there one, would arrive now
+    finally:
+        poll.send_signal(signal.SIGTERM)
+        _, errors = poll.communicate(timeout=60)
+        server.stop()
+    assert poll.returncode == 0, errors
+    assert len(server.messages) == 1
+    assert server.messages[0].message["Message-ID"] == store.drafts.get(draft.id).sent_message_id  # type: ignore[union-attr]
+
+
+def test_poll_once_sends_the_drafts_whose_undo_window_has_ended(
+    tmp_path: Path, store: Store, draft: DraftRow, mailbox_user: tuple[Dovecot, str]
+) -> None:
+    from service.mailview import approve
+
+    server = SmtpServer(KeepHandler()).start()
+    try:
+        settings = make_settings(server.port, mailbox_user, send_undo_seconds=1)
+        assert (
+            approve(store, settings, Sender(settings, store.drafts), draft.id).status == "scheduled"
+        )
+        time.sleep(1.2)
+        env = _settings_env(store.db.url, tmp_path / "data", server.port, mailbox_user)
+        env["GRACEMAIL_PROFILE__NAME"] = "Sam Rivera"
+        done = subprocess.run(
+            [sys.executable, "-m", "service", "poll", "--once"],
+            env=_env(env),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        server.stop()
+    assert done.returncode == 0, done.stderr
+    assert f"draft {draft.id}: sent" in done.stderr
+    assert len(server.messages) == 1
