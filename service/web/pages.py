@@ -41,6 +41,7 @@ from service.web.deps import (
 )
 from service.web.login import CsrfDep
 from service.web.render import page
+from service.web.scope import account_of
 
 # Mail is shown as data: no images (tracking pixels), no styles, scripts or forms, safe links only.
 MAIL_TAGS = set(nh3.ALLOWED_TAGS) - {"img", "area", "map"}
@@ -335,8 +336,14 @@ def change_label(
 
 
 @router.post("/train", dependencies=[CsrfDep])
-def retrain(trainer: TrainerDep) -> Response:
-    """Start retraining the model with the stored corrections, in the background."""
+def retrain(request: Request, trainer: TrainerDep) -> Response:
+    """Start retraining the model with the stored corrections, in the background.
+
+    Only the single user retrains: the model is shared by every account, and one account's
+    corrections must not change another's labels (a per-account retrain is not built yet).
+    """
+    if account_of(request) is not None:
+        raise HTTPException(403, "retraining is not available for one account of many yet")
     trainer.start()  # a second click while one runs just shows the one running
     return RedirectResponse("/train", status_code=303)
 

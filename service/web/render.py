@@ -144,6 +144,7 @@ def page(request: Request, auth: Auth, name: str, **context: object) -> HTMLResp
     # the live pages poll for more
     context["newest"] = History(state.store.db, state.store.account_id).newest_message()
     context["profile_problem"] = profile_problem(state.settings)
+    context["one_of_many"] = state.store.account_id is not None  # an account's login: no retrain
     zone = state.settings.profile.timezone
     context["when"] = lambda value: human_date(value, zone)
     context["now"] = utcnow()

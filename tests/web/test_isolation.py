@@ -277,3 +277,10 @@ def test_admin_routes_refuse_an_accounts_login(firm: Firm) -> None:
         if path.startswith("/admin/"):
             answer = firm.client.request(method, path.replace("{account_id}", "1"))
             assert answer.status_code in (401, 404), (method, path)
+
+
+def test_an_accounts_login_cannot_retrain_the_shared_model(firm: Firm) -> None:
+    assert "Retrain with my corrections" not in firm.client.get("/").text
+    answer = firm.client.post("/train", data={"csrf": firm.csrf})
+    assert answer.status_code == 403, answer.text
+    assert firm.app.state.trainer.state.status != "running"
