@@ -87,6 +87,11 @@ _SUBJECT_ROLE = [
     )
 ]
 _ROLE_SPAN = rf"(?P<role>{_ROLE_CAP}(?:[ \t]+{_ROLE_CAP}){{0,6}})"
+# a title with a comma qualifier that ends its sentence: "Product Manager, Payments."
+_ROLE_SPAN_QUALIFIED = (
+    rf"(?P<role>{_ROLE_CAP}(?:[ \t]+{_ROLE_CAP}){{0,6}}"
+    rf"(?:,[ \t]+[A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){{0,2}}(?=[.\n]))?)"
+)
 # after a specific foreign anchor ("au poste de ..."), titles run on in lowercase until a verb
 _FREE_ROLE_SPAN = (
     r"(?P<role>[^\W\d_][\w'’/()-]*(?: (?!(?:a|et|y|e|und|en|bei|chez|pour|para|à|au|dans|in|at"
@@ -111,13 +116,28 @@ _BODY_ROLE: list[tuple[re.Pattern[str], bool]] = [
             + _ROLE_SPAN
             + rf"(?:,[ \t]+{_ROLE_CAP}(?:[ \t]+{_ROLE_CAP}){{0,2}})?(?:[ \t]+\([^()\n]{{1,30}}\))?"
             + r"[ \t]+(?:position|role|opening|vacancy|job|post|seat|spot|req|offer|contract|hire"
-            + r"|programme|program)\b",
+            + r"|programme|program|search)\b",
             True,
         ),
         (
             r"(?:application for|applied for|applying for|interviewing for|interview for"
             r"|interviews for|interest in|considering you for) (?:the )?" + _ROLE_SPAN,
             False,
+        ),
+        (
+            # "the process for Junior Accountant and", "your candidacy for Frontend Developer.",
+            # "the offer we made you for QA Engineer on", "assessment for Backend Engineer, Payments."
+            r"(?:process for|processes for|candidacy for|candidature for|applications for"
+            r"|application to|assessment for|assessments for|recruitment for|search for"
+            r"|offer we made you for|offer we discussed for|offer for|shortlist for"
+            r"|shortlisted for|considered for|hire an?|hiring an?|recruiting an?) (?:the )?"
+            + _ROLE_SPAN_QUALIFIED,
+            True,
+        ),
+        (
+            # a reference line: "Re: HR Business Partner, reference JR991408"
+            r"(?:Re|RE|Ref|Regarding): " + _ROLE_SPAN + r",? (?:reference|requisition|ref|req)\b",
+            True,
         ),
         (
             r"(?:join us as|join the team as|join our team as|hire you as|offer you the"

@@ -25,6 +25,9 @@ _ANCHORS = (
     "aannemen als ",
     "de rol van ",
     "positie van ",
+    "de procedure voor ",
+    "procedure voor ",
+    "sollicitatieprocedure voor ",
     # de
     "stelle als ",
     "position als ",
@@ -33,6 +36,11 @@ _ANCHORS = (
     "bewerbung \u201e",
     "ausbildung zum ",
     "ausbildung zur ",
+    "die stelle ",
+    "der stelle ",
+    "die position ",
+    "der position ",
+    "auswahlverfahren für ",
     # fr
     "au poste de ",
     "au poste d'",
@@ -51,6 +59,8 @@ _ANCHORS = (
     "oferta de ",
     "candidatura para ",
     "posición de ",
+    "selección para ",
+    "proceso para ",
     # it
     "posizione di ",
     "ruolo di ",
@@ -76,6 +86,10 @@ _ANCHORS = (
     "anställning som ",
     "tillsvidareanställning som ",
     "ansökan till ",
+    "processen för ",
+    "rekryteringen till ",
+    "rekryteringsprocessen för ",
+    "rekryteringen för ",
     # da, no
     "stillingen som ",
     "stilling som ",
@@ -86,6 +100,9 @@ _ANCHORS = (
     # pl
     "na stanowisko: ",
     "na stanowisko ",
+    "na stanowisku ",
+    "stanowisko ",
+    "stanowisku ",
     "stanowisko: ",
     "stanowiskiem ",
     "ogłoszenia „",
@@ -106,7 +123,25 @@ _ANCHORS = (
 )
 # The generic ones: a title after "come", "como", "comme" or "als" is written capitalised.
 _GENERIC_ANCHORS = ("como ", "come ", "comme ", "als ", "som ", "jako ")
-_CAPITALISED_AFTER = frozenset({"como ", "come ", "comme ", "als "})
+_CAPITALISED_AFTER = frozenset(
+    {
+        "como ",
+        "come ",
+        "comme ",
+        "als ",
+        # "für die Stelle kommen Sie", "selección para la cobertura de una plaza": not titles
+        "die stelle ",
+        "der stelle ",
+        "die position ",
+        "der position ",
+        "selección para ",
+        "proceso para ",
+    }
+)
+# Polish puts a title after "na stanowisku" in the genitive ("Inżyniera", "Specjalisty"), not the
+# form a reply names; a title written in English ("Senior Java Developer") is taken as it stands.
+_INFLECTING = frozenset({"na stanowisku ", "stanowisku "})
+_INFLECTED_END = ("a", "y", "i", "ego", "ej")
 # German and Dutch write every noun capitalised: their titles end at the first lowercase word.
 _CAPS_ONLY = frozenset(
     {
@@ -115,6 +150,11 @@ _CAPS_ONLY = frozenset(
         "bewerbung als ",
         "ausbildung zum ",
         "ausbildung zur ",
+        "die stelle ",
+        "der stelle ",
+        "die position ",
+        "der position ",
+        "auswahlverfahren für ",
         "als ",
         "de functie ",
         "de functie als ",
@@ -123,6 +163,9 @@ _CAPS_ONLY = frozenset(
         "functie als ",
         "de rol van ",
         "positie van ",
+        "de procedure voor ",
+        "procedure voor ",
+        "sollicitatieprocedure voor ",
         "de vacature ",
         "sollicitatie als ",
         "gesolliciteerd als ",
@@ -134,7 +177,8 @@ _CAPS_ONLY = frozenset(
 _NOT_TITLE = frozenset(
     "selección selezione sélection empleo trabajo lavoro emprego trabalho contratación contrato "
     "tjänsten stillingen stilling rekrytering rekryteringen pozice stanowisko functie vacature "
-    "position stelle poste puesto plaza vaga candidatura ansökan søknad ansøgning".split()
+    "position stelle poste puesto plaza vaga candidatura ansökan søknad ansøgning posición cargo "
+    "oferta función função posizione ruolo".split()
 )
 # Articles and particles that can stand between an anchor and its title: "de vaga de Analista".
 _LEAD = frozenset("de d' d’ the a an la le el een het den det".split())
@@ -177,6 +221,7 @@ _STOP = frozenset(
     en para con y que es ha se le nos te tu su sus un una el la los las al
     presso per con e che al alla allo nel nella il lo gli è ha ti ci noi voi un una
     no na em para com que do da é tem nos te se um uma o os as ao através
+    não vai foi será
     vid hos i på inom och för med till som har är vi du dig din ditt er en ett den det
     ved og for med til har er vi dig din jer et
     w we oraz i na dla z ze do jest został została zostało pan pani nas twoja twoje
@@ -239,17 +284,18 @@ def find_anchored_title(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):  # lowercasing changed the length: offsets would not line up
         return ""
-    end = 0
     for start, anchor in _anchor_matches(lowered):
-        if start < end or (start and lowered[start - 1].isalnum()):
-            continue  # inside the last anchor, or the end of a longer word
-        end = start + len(anchor)
-        title = _title_from(text, end, anchor in _CAPS_ONLY)
+        if start and lowered[start - 1].isalnum():
+            continue  # the end of a longer word
+        # an anchor inside one that found nothing is still tried: "die Stelle als Hilfskraft"
+        title = _title_from(text, start + len(anchor), anchor in _CAPS_ONLY)
         if not title or title.split()[0].lower() in _STOP or title.split()[0].lower() in _NOT_TITLE:
             continue
         if anchor in _GENERIC_ANCHORS and not _looks_like_title(title):
             continue
         if anchor in _CAPITALISED_AFTER and not title[0].isupper():
+            continue
+        if anchor in _INFLECTING and title.split()[0].lower().endswith(_INFLECTED_END):
             continue
         return title
     return ""

@@ -1,0 +1,141 @@
+"""Table tests of the role anchors that real held-out mail uses, in each language, one anchor per row."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifier.slots import find_role
+
+BODY_CASES = [
+    # en: the title after the noun of the process it belongs to
+    pytest.param(
+        "We've now concluded the process for Junior Accountant and decided to go with another.",
+        "Junior Accountant",
+        id="en-process-for",
+    ),
+    pytest.param(
+        "We won't be moving forward with your candidacy for Frontend Developer. We met someone.",
+        "Frontend Developer",
+        id="en-candidacy-for",
+    ),
+    pytest.param(
+        "We worked through a very large number of applications for Office Manager. Thank you.",
+        "Office Manager",
+        id="en-applications-for",
+    ),
+    pytest.param(
+        "We have had to withdraw the offer we made you for QA Engineer on Wednesday.",
+        "QA Engineer",
+        id="en-offer-we-made-you-for",
+    ),
+    pytest.param(
+        "Thank you for completing the online assessment for Marketing Coordinator.\n\nSadly no.",
+        "Marketing Coordinator",
+        id="en-assessment-for",
+    ),
+    pytest.param(
+        "Thank you for the time you put into the process for Product Manager, Payments. I know.",
+        "Product Manager, Payments",
+        id="en-comma-qualifier-to-sentence-end",
+    ),
+    pytest.param(
+        "Once the budget is approved we plan to hire a Content Strategist, and I'd like you.",
+        "Content Strategist",
+        id="en-hire-a",
+    ),
+    pytest.param(
+        "Dear Hannah,\n\nRe: HR Business Partner, reference JR991408\n\nThank you for applying.",
+        "HR Business Partner",
+        id="en-re-line-with-reference",
+    ),
+    pytest.param(
+        "All hiring is frozen, so the Business Intelligence Developer search is on hold.",
+        "Business Intelligence Developer",
+        id="en-the-x-search",
+    ),
+    pytest.param(
+        "Thank you for the process for International Students Week, we loved it.",
+        "",
+        id="en-process-for-needs-a-job-noun",
+    ),
+    # de
+    pytest.param(
+        "Das Auswahlverfahren für die Stelle Referent Personal (m/w/d) ist abgeschlossen.",
+        "Referent Personal (m/w/d)",
+        id="de-die-stelle",
+    ),
+    pytest.param(
+        "Die Besetzung der Stelle Data Engineer ruht daher vorerst.",
+        "Data Engineer",
+        id="de-der-stelle",
+    ),
+    pytest.param(
+        "wir haben entschieden, die Position Teamleitung Kundenservice nicht zu besetzen.",
+        "Teamleitung Kundenservice",
+        id="de-die-position",
+    ),
+    pytest.param(
+        "Für die Stelle kommen Sie deshalb leider nicht mehr in Frage.",
+        "",
+        id="de-die-stelle-then-a-verb-is-no-title",
+    ),
+    pytest.param(
+        "ich freue mich, Ihnen die Stelle als studentische Hilfskraft anzubieten.",
+        "studentische Hilfskraft",
+        id="de-die-stelle-als-inside-die-stelle",
+    ),
+    # sv
+    pytest.param(
+        "Du har gått riktigt bra i processen för HR-specialist, men i dag fick vi veta.",
+        "HR-specialist",
+        id="sv-processen-for",
+    ),
+    pytest.param(
+        "Rekryteringen till Redovisningskonsult är nu avslutad.",
+        "Redovisningskonsult",
+        id="sv-rekryteringen-till",
+    ),
+    # nl
+    pytest.param(
+        "Je lag heel goed in de procedure voor Recruiter, maar door een herziening stoppen we.",
+        "Recruiter",
+        id="nl-procedure-voor",
+    ),
+    # pl
+    pytest.param(
+        "zdecydowaliśmy, że stanowisko Młodszy specjalista ds. księgowości nie zostanie obsadzone.",
+        "Młodszy specjalista ds. księgowości",
+        id="pl-stanowisko",
+    ),
+    pytest.param(
+        "dziękujemy za zainteresowanie ofertą pracy na stanowisku Senior Java Developer w Odra.",
+        "Senior Java Developer",
+        id="pl-na-stanowisku-english-title",
+    ),
+    pytest.param(
+        "chcemy zatrudnić Panią na stanowisku Koordynatorki Badań Klinicznych.",
+        "",
+        id="pl-na-stanowisku-inflected-title-left-empty",
+    ),
+    # es, pt
+    pytest.param(
+        "Gracias por participar en el proceso de selección para Desarrollador/a Frontend y más.",
+        "Desarrollador/a Frontend",
+        id="es-seleccion-para",
+    ),
+    pytest.param(
+        "En el proceso de selección para la cobertura de una plaza de Técnico/a de Aguas, le digo.",
+        "Técnico/a de Aguas",
+        id="es-seleccion-para-lowercase-gives-way",
+    ),
+    pytest.param(
+        "Por isso, o processo para a função de Gestora de Marketing Digital não vai avançar.",
+        "Gestora de Marketing Digital",
+        id="pt-funcao-de-ends-at-nao",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), BODY_CASES)
+def test_role_from_body_anchor(body: str, expected: str) -> None:
+    assert find_role("Update", body) == expected
