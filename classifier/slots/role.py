@@ -11,7 +11,7 @@ ROLE_HEAD = WordSet(
     "accountant adjuster administrator adviser adviseur advisor advocate agent agronomist aide "
     "analist analista analyst analyste apprentice architect archivist artist assistant assistante "
     "assistent associate attorney auditor auxiliar avvocato backendutvecklare baker banker "
-    "barista bartender berater beraterin bookseller brewer broker buyer cameriere caregiver "
+    "barista bartender berater beraterin bookseller buchhalter buchhalterin brewer broker buyer cameriere caregiver "
     "carpenter cashier ceo cfo chargé chargée chef clerk coach coder comptable consultant "
     "consultante contractor controller coo cook coordinator copywriter counsel counsellor "
     "counselor crew cto dentist desarrollador desarrolladora desenvolvedor desenvolvedora "
@@ -54,6 +54,36 @@ ROLE_HEAD = WordSet(
         "architect",
         "operator",
     ),
+    # compounds that end in a job noun: "Dataanalytiker", "HR-specialist", "Teamleitung"
+    suffixes=(
+        "analytiker",
+        "utvecklare",
+        "ingenjör",
+        "konsult",
+        "specialist",
+        "designer",
+        "manager",
+        "engineer",
+        "developer",
+        "analyst",
+        "leiter",
+        "leiterin",
+        "leitung",
+        "entwickler",
+        "ingenieur",
+        "techniker",
+        "berater",
+        "referent",
+        "ontwikkelaar",
+        "medewerker",
+        "adviseur",
+        "analist",
+        "udvikler",
+        "konsulent",
+        "ekonom",
+        "handläggare",
+        "sachbearbeiter",
+    ),
 )
 _ROLE_WORD = r"(?:[\w+#/&'’.()-]+)"
 _ROLE_CAP = r"(?:[A-Z0-9ÀÉÈÖÜÄ][\w+#/&'’.()-]*|of|and|in|for|de|d'|-|–|/|&)"
@@ -69,7 +99,7 @@ GENERIC = re.compile(
     re.IGNORECASE,
 )
 _ROLE_TRAIL = re.compile(
-    r"\s*(?:\((?:m/w/d|w/m/d|m/f/d|f/m/d|h/f|f/h|m/f|all genders|gn\*?)\)|role|position|job"
+    r"\s*(?:role|position|job"
     r"|application|opening|vacancy|post|seat|spot|req(?:uisition)?\.? ?#?\s*\d+"
     r"|\((?:req|ref|posting|job)[^)]*\)|#\s*\d+)\s*$",
     re.IGNORECASE,
@@ -83,7 +113,8 @@ _SUBJECT_ROLE = [
         r"(?:bewerbung|bewerbung als|bewerbung:|bewerbung -)\s+(?:als\s+)?(?P<role>.+)$",
         r"(?:candidature|candidatura|sollicitatie|ansökan)\s+(?:au poste d[e']\s*|als\s+|para\s+|per\s+"
         r"|till\s+|som\s+|pour le poste de\s+|-\s+|:\s+)(?P<role>.+)$",
-        r"(?:poste d[e']|tjänsten som|functie|rekryteringen av|vacante|stelle als)\s*(?P<role>.+)$",
+        r"(?:poste d[e']\s*|(?:tjänsten som|functie|rekryteringen av|vacante|stelle als)\s+)"
+        r"(?P<role>.+)$",
     )
 ]
 _ROLE_SPAN = rf"(?P<role>{_ROLE_CAP}(?:[ \t]+{_ROLE_CAP}){{0,6}})"
@@ -180,14 +211,20 @@ _ROLE_TAIL_WORDS = re.compile(
 # What subjects put around a title: "Level Designer offer", "Regarding the Agronomist",
 # "Freelance Copywriter (6 months)", "Policy Officer, Ref KBC/4471", "Analyst, start Monday".
 _ROLE_SUBJECT_HEAD = re.compile(
-    r"^(?:(?:regarding|about|re|your|our|the|position|job id\s*\d+|proceso|selezione|processus)\s+)+",
+    r"^(?:(?:regarding|about|re|your|our|the|position|job id\s*\d+|proceso|selezione|processus"
+    # the same lead words in the other languages: "Uppdatering om X", "Uw sollicitatie X"
+    r"|update on|news on|uppdatering om|återkoppling(?: om| på| gällande)?|(?:vårt )?beslut om"
+    r"|angående|gällande|vedr\.?|stillingen som|stilling som|uw sollicitatie|je sollicitatie"
+    r"|update over|informacja o stanowisku|dotyczy|vaga de|vaga|posizione di|posizione"
+    r"|puesto de|vacante de|rückmeldung zur stelle|zur stelle|stelle|(?:ihr )?vertragsangebot(?: als)?"
+    r"|stellenangebot|stellenbesetzung|besetzung|vacature|aanwervingsvoorstel)\s+)+",
     re.IGNORECASE,
 )
 _ROLE_SUBJECT_TAIL = re.compile(
     r"(?:\s+\+.*|\s*\([^)]*$|\s*\(\s*(?:\d+\s*(?:months?|weeks?)|[\w/-]*\d[\w/-]*)\s*\)"
     r"|\s*\([^)]*(?:client|contract|temp\b|freelance)[^)]*\)"
     r"|,\s+(?:ref\b|start\b|(?-i:[a-z])).*|\s+(?:offer|interview|outcome|update|search|opportunit(?:y|ies)"
-    r"|requisition|on hold|recruitment|candidacy|audition|loop|appointment|decision|feedback"
+    r"|requisition|(?:even |now |temporarily )?on hold|recruitment|candidacy|audition|loop|appointment|decision|feedback"
     r"|status|next steps|start date|application update|process|contract|chat|enquiry|inquiry|call))+$",
     re.IGNORECASE,
 )
@@ -195,7 +232,9 @@ _ROLE_SUBJECT_TAIL = re.compile(
 
 _AT_COMPANY = re.compile(r"\s+(?:at|with|bei|chez|presso|bij|hos|for|in our|on the|within)\s+")
 _REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|sv|tr|rv)\s*:\s*)+", re.IGNORECASE)
-_ROLE_END = re.compile(r"\s+[-–—|:]\s+|\s*\(")
+# a gender tag is part of a German title as the labels write it: "Buchhalter (m/w/d)"
+_GENDER_TAGS = r"m/w/d|w/m/d|m/f/d|f/m/d|d/m/w|h/f|f/h|m/f|m/w|w/m|all genders|gn\*?"
+_ROLE_END = re.compile(rf"\s+[-–—|:]\s+|\s*\((?!(?:{_GENDER_TAGS})\))")
 _SUBJECT_PARTS = re.compile(r"\s+[-–—|]\s+|:\s+|\s*!\s*")
 # The last words after which each $-anchored rule below can match.
 _TRAIL_LAST = frozenset(
@@ -210,6 +249,7 @@ _SUBJECT_TAIL_LAST = frozenset(
     "recruitment candidacy audition loop appointment decision feedback status steps date "
     "process contract chat enquiry inquiry call".split()
 )
+_GENDER_TAG = re.compile(r"\s*\((?:m/w/d|w/m/d|m/f/d|f/m/d|h/f|f/h|m/f|all genders|gn\*?)\)")
 _MAX_ROLE = 200  # characters of a title worth cleaning
 
 
@@ -246,13 +286,17 @@ def _role_from_subject(subject: str, company: str) -> str:
             if role and not GENERIC.match(role) and squash(role) != squash(company):
                 return role
     company_key = squash(company)
+    # "Stillingen som e-commerce manager er sat i bero": an anchor ends the title at the verb
+    role = find_anchored_title(subject)
+    if role and squash(role) != company_key and ROLE_HEAD.search(role):
+        return role
     for part in _SUBJECT_PARTS.split(subject):
         role = _clean_role(part)
         if not role or GENERIC.match(role) or len(role) > 60:
             continue
         if company_key and (squash(role) == company_key or company_key in squash(role)):
             continue
-        if ROLE_HEAD.search(role):
+        if ROLE_HEAD.search(role) or _GENDER_TAG.search(role):  # only titles carry "(m/w/d)"
             return role
     return ""
 
@@ -310,4 +354,10 @@ def find_role(subject: str, text: str, company: str = "") -> str:
     # body writes the same title differently, the body's sentence is the one to trust
     if role and body_role and _written_out(role, body_role):
         return body_role
+    # "Rückmeldung Eventmanager", "Vacature Communicatieadviseur": the subject wraps the body's
+    # title in words of its own, so the body's title is the cleaner one
+    if role and body_role and len(body_role) < len(role) and body_role[0].isupper():
+        body_bare = _GENDER_TAG.sub("", body_role).lower()
+        if len(body_bare) > 3 and role.lower().endswith(" " + body_bare):
+            return body_role
     return role or body_role

@@ -9,14 +9,19 @@ import unicodedata
 class WordSet:
     """A word list tested by set lookup: far faster than a regex of many alternatives."""
 
-    def __init__(self, words: str, prefixes: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, words: str, prefixes: tuple[str, ...] = (), suffixes: tuple[str, ...] = ()
+    ) -> None:
         self.words = frozenset(words.split())
         self.prefixes = prefixes
+        self.suffixes = suffixes
 
     def search(self, line: str) -> bool:
-        """Return True when a word of line is in the set or starts with a listed prefix."""
+        """Return True when a word of line is in the set or starts or ends as listed."""
         for word in WORD.findall(line.lower()):
             if word in self.words or (self.prefixes and word.startswith(self.prefixes)):
+                return True
+            if self.suffixes and word.endswith(self.suffixes):
                 return True
         return False
 

@@ -303,8 +303,8 @@ ROLE_CASES = [
     pytest.param(
         "Ihre Bewerbung als Projektleiter TGA (m/w/d)",
         "Hallo.",
-        "Projektleiter TGA",
-        id="subj-bewerbung-als-gender-tag",
+        "Projektleiter TGA (m/w/d)",
+        id="subj-bewerbung-als-gender-tag-kept",
     ),
     pytest.param(
         "Re: Junior designer role",

@@ -139,3 +139,41 @@ BODY_CASES = [
 @pytest.mark.parametrize(("body", "expected"), BODY_CASES)
 def test_role_from_body_anchor(body: str, expected: str) -> None:
     assert find_role("Update", body) == expected
+
+
+SUBJECT_CASES = [
+    pytest.param("Uppdatering om HR-specialist", "HR-specialist", id="sv-uppdatering-om"),
+    pytest.param("Återkoppling – Dataanalytiker", "Dataanalytiker", id="sv-compound-job-noun"),
+    pytest.param("Vårt beslut om Backendutvecklare", "Backendutvecklare", id="sv-beslut-om"),
+    pytest.param("Rekryteringen avbryts", "", id="sv-rekryteringen-av-is-not-avbryts"),
+    pytest.param(
+        "Uw sollicitatie Financial Controller", "Financial Controller", id="nl-uw-sollicitatie"
+    ),
+    pytest.param("Vacature Data-analist even on hold", "Data-analist", id="nl-vacature-on-hold"),
+    pytest.param("Posizione di Project Manager", "Project Manager", id="it-posizione-di"),
+    pytest.param(
+        "Vaga de Marketing Manager - ponto de situação", "Marketing Manager", id="pt-vaga-de"
+    ),
+    pytest.param(
+        "Stellenbesetzung Abteilungsleitung Gesundheitsschutz – Zwischenstand",
+        "Abteilungsleitung Gesundheitsschutz",
+        id="de-stellenbesetzung",
+    ),
+    pytest.param(
+        "Stillingen som e-commerce manager er sat i bero",
+        "e-commerce manager",
+        id="da-stillingen-som-ends-at-verb",
+    ),
+    pytest.param("Absage: Buchhalter (m/w/d)", "Buchhalter (m/w/d)", id="de-gender-tag-kept"),
+]
+
+
+@pytest.mark.parametrize(("subject", "expected"), SUBJECT_CASES)
+def test_role_from_subject(subject: str, expected: str) -> None:
+    assert find_role(subject, "Hello.") == expected
+
+
+def test_body_title_preferred_to_subject_wrapping_it() -> None:
+    """A subject that adds its own words before the body's title yields the body's title."""
+    body = "wir danken Ihnen für Ihr Interesse an der Stelle als Eventmanager."
+    assert find_role("Rückmeldung Eventmanager", body) == "Eventmanager"
