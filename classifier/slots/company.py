@@ -140,9 +140,13 @@ def find_company(
     key = domain_key(address)
     domain = address.partition("@")[2].lower()
     display = company_from_display(msg, contact_name)
-    # an agency writes for a client: its own name is not the hiring company
+    # an agency writes for a client: its own name is not the hiring company. An ATS's own domain
+    # ("recruitee", "smartrecruiters") says nothing about who writes through it.
+    ats = "-mail." in domain or any(a in domain for a in ATS_DOMAINS)
     agency = bool(
-        _AGENCY.search(domain) or _AGENCY.search(display.lower()) or _AGENCY_DOMAIN.search(key)
+        (not ats and _AGENCY.search(domain))
+        or _AGENCY.search(display.lower())
+        or _AGENCY_DOMAIN.search(key)
     )
     if lines is None:
         lines = [line.strip() for line in text.split("\n")]
@@ -161,8 +165,8 @@ def find_company(
             or _NOT_COMPANY.match(name.split()[0])
         ):
             return
-        if contact_name and name.split()[0] == contact_name:
-            return
+        if contact_name and name.split()[0] == contact_name and not matches_domain(name, key):
+            return  # the signer's own name, unless the domain spells it
         squashed = squash(name)
         if len(squashed) < 2:
             return

@@ -65,7 +65,14 @@ _ROLE_LOCAL = re.compile(
     r"|personale|campus|bewerbung\w*|invite|team|info|inbound|candidates?|applications?|apply"
     r"|werving|emprego|empleo|jobb|ura|people|contratos?[\w.]*|dse\w*|post|kontakt|contact)$"
 )
-_GENERIC_SUB = frozenset("hire jobs careers mail app www us eu emea apply candidates".split())
+_GENERIC_SUB = frozenset(
+    "hire jobs careers mail app www us eu emea apply candidates talent recruiting notifications".split()
+)
+# Department words an ATS local part adds to the company's name: "acme.careers", "acme-jobs".
+_LOCAL_DEPARTMENT = frozenset(
+    "careers career jobs job talent recruiting recruitment hr noreply no-reply notifications".split()
+)
+_LOCAL_SPLIT = re.compile(r"[._+-]")
 
 
 def is_role_address(address: str) -> bool:
@@ -81,7 +88,10 @@ def domain_key(address: str) -> str:
     if any(ats in domain for ats in ATS_DOMAINS) or "-mail." in domain:
         # ATS mail names the company in a subdomain or the local part: acme.greenhouse-mail.io
         sub = parts[0] if len(parts) > 2 and parts[0] not in _GENERIC_SUB else ""
-        return squash(sub or ("" if _ROLE_LOCAL.match(local) else local))
+        if sub or _ROLE_LOCAL.match(local):
+            return squash(sub)
+        words = [w for w in _LOCAL_SPLIT.split(local) if w not in _LOCAL_DEPARTMENT]
+        return squash("".join(words))
     if _FREEMAIL.search(address.lower()) or len(parts) < 2:
         return ""
     return squash(parts[-3] if len(parts) >= 3 and len(parts[-2]) <= 3 else parts[-2])

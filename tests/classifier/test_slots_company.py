@@ -1,0 +1,62 @@
+"""Table tests of the company as ATS mail names it: display name, ATS address and body agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifier.parse import parse_message
+from classifier.slots import extract_slots
+
+
+def company_of(sender: str, subject: str, body: str) -> str:
+    """Return the company extracted from a minimal message with the given fields."""
+    raw = (
+        f"From: {sender}\r\nTo: Maya Patel <maya@example.org>\r\nSubject: {subject}\r\n"
+        "Message-ID: <c@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body
+    )
+    return extract_slots(parse_message(raw.encode())).company
+
+
+CASES = [
+    pytest.param(
+        "Tidewell Energy Talent Team <tidewellenergy@recruitee-mail.example>",
+        "Following up on your application",
+        "Hi Maya,\n\nThank you for your interest in Tidewell Energy. We will not move forward.",
+        "Tidewell Energy",
+        id="ats-named-recruitee-is-no-agency",
+    ),
+    pytest.param(
+        "Greyfern Studio Careers <greyfernstudio-jobs@smartrecruiters-mail.example>",
+        "Thank you",
+        "Hi Maya,\n\nWe have decided to go with other candidates.\n\nThe Greyfern Studio Team",
+        "Greyfern Studio",
+        id="smartrecruiters-and-a-jobs-local-part",
+    ),
+    pytest.param(
+        "Lumen & Vale Careers <lumenvale.careers@successfactors-mail.example>",
+        "Outcome: Office Manager",
+        "Dear Maya,\n\nThank you for your application for the position at Lumen & Vale.",
+        "Lumen & Vale",
+        id="careers-in-the-local-part-is-a-department",
+    ),
+    pytest.param(
+        "Jobba hos Vättervik Medtech <talent@talent.icims-mail.example>",
+        "Din ansökan till Vättervik Medtech",
+        "Hej Maya,\n\nTack för ditt intresse för Vättervik Medtech.",
+        "Vättervik Medtech",
+        id="talent-subdomain-is-no-agency",
+    ),
+    pytest.param(
+        "Callum Frost <callum.frost@bridgewaytalent.com>",
+        "Product Analyst",
+        "Hi Maya,\n\nMy client has decided to go with another candidate.\n\nBest,\nCallum Frost\n"
+        "Senior Consultant, Bridgeway Talent",
+        "",
+        id="an-agency-of-its-own-domain-still-is-one",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "expected"), CASES)
+def test_company_from_ats_mail(sender: str, subject: str, body: str, expected: str) -> None:
+    assert company_of(sender, subject, body) == expected
