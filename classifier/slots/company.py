@@ -8,7 +8,7 @@ from classifier.parse import Message
 from classifier.slots.contact import TEAM_HINT
 from classifier.slots.role import GENERIC, ROLE_HEAD
 from classifier.slots.sender import ATS_DOMAINS as ATS_DOMAINS  # service/applications reads it
-from classifier.slots.sender import company_from_display, domain_key, matches_domain
+from classifier.slots.sender import company_from_display, domain_key, is_ats_domain, matches_domain
 from classifier.slots.words import JOB_LINE, cut_at_sentence_end, squash
 
 _AGENCY = re.compile(
@@ -142,7 +142,7 @@ def find_company(
     display = company_from_display(msg, contact_name)
     # an agency writes for a client: its own name is not the hiring company. An ATS's own domain
     # ("recruitee", "smartrecruiters") says nothing about who writes through it.
-    ats = "-mail." in domain or any(a in domain for a in ATS_DOMAINS)
+    ats = is_ats_domain(domain)
     agency = bool(
         (not ats and _AGENCY.search(domain))
         or _AGENCY.search(display.lower())

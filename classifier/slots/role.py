@@ -110,7 +110,8 @@ _SUBJECT_ROLE = [
         r"(?:application|applying|candidacy|interest)\s+(?:for|to)\s+(?:the\s+)?(?:position\s+of\s+)?"
         r"(?P<role>.+?)(?:\s+(?:at|with)\s+.+)?$",
         r"^(?:job\s+)?offer(?: letter)?\s*(?:for|:|-|–)\s*(?P<role>.+)$",
-        r"(?:bewerbung|bewerbung als|bewerbung:|bewerbung -)\s+(?:als\s+)?(?P<role>.+)$",
+        r"(?:bewerbung|bewerbung als|bewerbung:|bewerbung -)\s+(?!(?:bei|von|an|zu|um|für)\s)"
+        r"(?:als\s+)?(?P<role>.+)$",
         r"(?:candidature|candidatura|sollicitatie|ansökan)\s+(?:au poste d[e']\s*|als\s+|para\s+|per\s+"
         r"|till\s+|som\s+|pour le poste de\s+|-\s+|:\s+)(?P<role>.+)$",
         r"(?:poste d[e']\s*|(?:tjänsten som|functie|rekryteringen av|vacante|stelle als)\s+)"
@@ -143,9 +144,10 @@ _BODY_ROLE: list[tuple[re.Pattern[str], bool]] = [
         (r"(?:position|role|post) (?:of|as) (?:an? )?" + _ROLE_SPAN, False),
         (
             # "the Brand Manager, Skincare position", "the Procurement Analyst (Req. 48812) role"
+            # the comma qualifier and the bracket are the title's: "Data Analyst (Player Insights)"
             r"(?:the|our|this|your|for|as|The|Our|This|Your) "
-            + _ROLE_SPAN
-            + rf"(?:,[ \t]+{_ROLE_CAP}(?:[ \t]+{_ROLE_CAP}){{0,2}})?(?:[ \t]+\([^()\n]{{1,30}}\))?"
+            + rf"(?P<role>{_ROLE_CAP}(?:[ \t]+{_ROLE_CAP}){{0,6}}"
+            + rf"(?:,[ \t]+{_ROLE_CAP}(?:[ \t]+{_ROLE_CAP}){{0,2}})?(?:[ \t]+\([^()\n]{{1,30}}\))?)"
             + r"[ \t]+(?:position|role|opening|vacancy|job|post|seat|spot|req|offer|contract|hire"
             + r"|programme|program|search)\b",
             True,
@@ -158,13 +160,11 @@ _BODY_ROLE: list[tuple[re.Pattern[str], bool]] = [
         (
             # "the process for Junior Accountant and", "your candidacy for Frontend Developer.",
             # "the offer we made you for QA Engineer on", "assessment for Backend Engineer, Payments."
-            r"(?:process for|processes for|candidacy for|candidature for|applications for"
-            r"|application to|assessment for|assessments for|recruitment for|search for"
-            r"|offer we made you for|offer we discussed for|offer for|shortlist for"
-            r"|shortlisted for|considered for|hire an?|hiring an?|recruiting an?) (?:the )?"
-            + _ROLE_SPAN_QUALIFIED,
+            # The literal "for " lets the engine skip ahead; the noun before it is checked below.
+            r"for (?:the )?" + _ROLE_SPAN_QUALIFIED,
             True,
         ),
+        (r"(?:(?:hire|hiring|recruiting) an?|application to(?: the)?) " + _ROLE_SPAN, True),
         (
             # a reference line: "Re: HR Business Partner, reference JR991408"
             r"(?:Re|RE|Ref|Regarding): " + _ROLE_SPAN + r",? (?:reference|requisition|ref|req)\b",
@@ -189,6 +189,25 @@ _BODY_ROLE: list[tuple[re.Pattern[str], bool]] = [
         (r"(?:als|som|as) " + _ROLE_SPAN, True),
     )
 ]
+# The words a title-giving "for " follows; any other "for " gives no title.
+_FOR_AFTER = (
+    " process",
+    " processes",
+    " candidacy",
+    " candidature",
+    " applications",
+    " assessment",
+    " assessments",
+    " recruitment",
+    " search",
+    " made you",
+    " discussed",
+    " offer",
+    " shortlist",
+    " shortlisted",
+    " considered",
+)
+_FOR_PATTERN = next(p for p, _ in _BODY_ROLE if p.pattern.startswith("for "))
 # lowercase titles: "the junior designer role"; found from the noun backwards, cheaply
 _ROLE_NOUN = re.compile(r" (?:position|role|opening|vacancy|job|post|hire|offer|contract)\b")
 # lowercase titles after "as our": "join Kelpwise as our founding engineer", "as my sous chef"
@@ -287,9 +306,9 @@ def _role_from_subject(subject: str, company: str) -> str:
                 return role
     company_key = squash(company)
     # "Stillingen som e-commerce manager er sat i bero": an anchor ends the title at the verb
-    role = find_anchored_title(subject)
-    if role and squash(role) != company_key and ROLE_HEAD.search(role):
-        return role
+    anchored = find_anchored_title(subject)
+    if anchored and squash(anchored) != company_key and ROLE_HEAD.search(anchored):
+        return anchored
     for part in _SUBJECT_PARTS.split(subject):
         role = _clean_role(part)
         if not role or GENERIC.match(role) or len(role) > 60:
@@ -298,7 +317,7 @@ def _role_from_subject(subject: str, company: str) -> str:
             continue
         if ROLE_HEAD.search(role) or _GENDER_TAG.search(role):  # only titles carry "(m/w/d)"
             return role
-    return ""
+    return anchored  # an anchor's title without a job noun: "Stilling som tolk"
 
 
 def _role_from_body(body: str, company_key: str) -> str:
@@ -310,6 +329,8 @@ def _role_from_body(body: str, company_key: str) -> str:
         for match in pattern.finditer(body):
             if match.start() and body[match.start() - 1].isalnum():
                 continue  # the anchor was the end of a longer word
+            if pattern is _FOR_PATTERN and not body.endswith(_FOR_AFTER, 0, match.start() - 1):
+                continue
             role = _clean_role(match.group("role"))
             if len(role) < 3 or _ROLE_BAD_START.match(role) or squash(role) == company_key:
                 continue
@@ -346,7 +367,7 @@ def _written_out(short: str, full: str) -> bool:
 def find_role(subject: str, text: str, company: str = "") -> str:
     """Return the job title the message gives, or ''."""
     company_key = squash(company)
-    role = _role_from_subject(subject, company) or find_anchored_title(subject)
+    role = _role_from_subject(subject, company)
     if role and squash(role) == company_key:
         role = ""
     body_role = _role_from_body(text[:3000], company_key)

@@ -45,6 +45,15 @@ ATS_DOMAINS = (
     "dayforce",
     "oraclecloud",
 )
+# One regex for "does the domain hold an ATS's name": several times faster than any() over the tuple
+_ATS_DOMAIN = re.compile("|".join(re.escape(ats) for ats in ATS_DOMAINS))
+
+
+def is_ats_domain(domain: str) -> bool:
+    """Return True when a lowercased domain is an ATS's own (acme.greenhouse.io) or an ATS-style -mail. one."""
+    return "-mail." in domain or _ATS_DOMAIN.search(domain) is not None
+
+
 # Names of the systems that send on an employer's behalf, as their display names spell them.
 _SYSTEM_NAMES = WordSet(
     "greenhouse lever workday smartrecruiters ashby icims personio teamtailor recruitee workable "
@@ -78,14 +87,14 @@ _LOCAL_SPLIT = re.compile(r"[._+-]")
 def is_role_address(address: str) -> bool:
     """Return True when an address belongs to a system or a team: an ATS, no-reply, jobs@."""
     local, _, domain = address.lower().partition("@")
-    return any(ats in domain for ats in ATS_DOMAINS) or bool(_ROLE_LOCAL.match(local))
+    return _ATS_DOMAIN.search(domain) is not None or bool(_ROLE_LOCAL.match(local))
 
 
 def domain_key(address: str) -> str:
     """Return the squashed name a sender's domain spells: "acme" for jobs@acme.greenhouse.io."""
     local, _, domain = address.lower().partition("@")
     parts = domain.split(".")
-    if any(ats in domain for ats in ATS_DOMAINS) or "-mail." in domain:
+    if is_ats_domain(domain):
         # ATS mail names the company in a subdomain or the local part: acme.greenhouse-mail.io
         sub = parts[0] if len(parts) > 2 and parts[0] not in _GENERIC_SUB else ""
         if sub or _ROLE_LOCAL.match(local):

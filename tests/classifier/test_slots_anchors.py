@@ -58,6 +58,21 @@ BODY_CASES = [
         "",
         id="en-process-for-needs-a-job-noun",
     ),
+    pytest.param(
+        "We wanted to make you an offer for the Data Analyst (Player Insights) role, and we meant it.",
+        "Data Analyst (Player Insights)",
+        id="en-bracket-before-the-noun-kept",
+    ),
+    pytest.param(
+        "We will not be filling the Senior Software Engineer, Data Platform position.",
+        "Senior Software Engineer, Data Platform",
+        id="en-comma-qualifier-before-the-noun-kept",
+    ),
+    pytest.param(
+        "Thank you for applying for the Procurement Analyst (Req. 48812) role.",
+        "Procurement Analyst",
+        id="en-requisition-bracket-dropped",
+    ),
     # de
     pytest.param(
         "Das Auswahlverfahren für die Stelle Referent Personal (m/w/d) ist abgeschlossen.",
@@ -165,6 +180,7 @@ SUBJECT_CASES = [
         id="da-stillingen-som-ends-at-verb",
     ),
     pytest.param("Absage: Buchhalter (m/w/d)", "Buchhalter (m/w/d)", id="de-gender-tag-kept"),
+    pytest.param("Ihre Bewerbung bei Wetterau Pharma", "", id="de-bewerbung-bei-names-no-role"),
 ]
 
 
