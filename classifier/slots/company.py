@@ -37,7 +37,7 @@ _DROP_LEGAL = re.compile(
     r"(?:,?\s+(?:GmbH\s*&\s*Co\.?(?:\s*KG)?|Pvt\.?\s*Ltd\.?|Pte\.?(?:\s*Ltd\.?)?|Ltd\.?|Limited"
     r"|Inc\.?|LLC|LLP|plc|AB|SAS|S\.A\.?|SA|S\.L\.?|B\.V\.?|BV|S\.p\.A\.?|SpA|S\.r\.l\.?|Oy"
     r"|A/S|AS|ASA|KG|GmbH|AG|SE|DAC|Pty\.?(?:\s*Ltd\.?)?|N\.?V\.?|SARL|SRL|Sp\.\s*z\s*o\.o\.?"
-    r"|K\.?K\.?|Corp\.?|CPAs?))+$"
+    r"|K\.?K\.?|Corp\.?|CPAs?|sp\.?))+$"
     r"|,\s+Co\.?$"
 )
 _EDGE_WORDS = re.compile(r"(?:\s+(?:&|of|and|de|la|des|du|del|da|do|der|van|di|y|e))+$")
@@ -80,9 +80,37 @@ _TEAM_TAIL = re.compile(
 # Job boards write on an employer's behalf from their own domain: it never names the employer.
 _JOB_BOARD = re.compile(
     r"linkedin|indeed|stepstone|xing|glassdoor|dice\.|jobbnorge|jobindex|monster|totaljobs|reed\."
-    r"|infojobs|pracuj|welcometothejungle|finn\.no|jobs\.cz|jobteaser|ziprecruiter|otta|wellfound"
+    r"|infojobs|pracuj|welcometothejungle|welcomekit|finn\.no|jobs\.cz|jobteaser|ziprecruiter|otta|wellfound"
     r"|hellowork|apec|jobup|karriere\.at|nofluff|justjoin|duunitori|oikotie|platsbanken|jobnet"
 )  # matched on the lowercased domain
+# Job boards and ATSs as their names are written in mail they send: never the employer
+# ("StepStone Deutschland GmbH" in a StepStone footer).
+_BOARD_NAMES = (
+    "linkedin",
+    "indeed",
+    "stepstone",
+    "xing",
+    "glassdoor",
+    "infojobs",
+    "welcometothejungle",
+    "welcomekit",
+    "pracuj",
+    "jobteaser",
+    "ziprecruiter",
+    "totaljobs",
+    "jobindex",
+    "jobbnorge",
+    "hellowork",
+    "duunitori",
+    "oikotie",
+    "platsbanken",
+    "wellfound",
+    "smartrecruiters",
+    "greenhouse",
+    "teamtailor",
+    "recruitee",
+    "workday",
+)
 # A run of capitalised words, as a company's name is written; bounded, so linear on any text.
 _CAP_RUN = re.compile(
     r"\b[A-ZÀ-Þ][\w&'’-]{0,30}(?:[ \t]+(?:&[ \t]+)?[A-ZÀ-Þ0-9][\w&'’-]{0,30}){0,3}"
@@ -92,7 +120,20 @@ _CAP_RUN = re.compile(
 # Last words that can start the legal-form and edge-word tails: the regexes run only after them.
 _LEGAL_LAST = frozenset(
     "gmbh kg ltd limited inc llc llp plc ab sas sa sl bv spa srl oy a/s as asa ag se dac pty nv "
-    "sarl oo kk corp cpa cpas co pte pvt".split()
+    "sarl oo kk corp cpa cpas co pte pvt sp".split()
+)
+# A department named after the company: "Westmoor District Council HR Services",
+# "Pinecrest Labs Early Careers", "Brightvale Graduate Recruitment".
+_DEPARTMENT_TAIL = re.compile(
+    r"(?:\s+(?:early|graduate|campus|university|hr|people|human|talent|recruitment|recruiting"
+    r"|careers|resourcing|hr services|people services|human resources|acquisition|team"
+    r"|personalabteilung|rekrytering"
+    r"|recrutement|rh))+$",
+    re.IGNORECASE,
+)
+_DEPARTMENT_LAST = frozenset(
+    "early careers recruitment recruiting services resources acquisition team resourcing hr "
+    "personalabteilung rekrytering recrutement rh".split()
 )
 _EDGE_LAST = frozenset("& of and de la des du del da do der van di y e".split())
 
@@ -105,6 +146,9 @@ def _clean_company(name: str) -> str:
     last = name.rsplit(None, 1)[-1].lower() if name else ""
     if last.replace(".", "") in _LEGAL_LAST:
         name = _DROP_LEGAL.sub("", name)
+        last = name.rsplit(None, 1)[-1].lower() if name else ""
+    if last in _DEPARTMENT_LAST:
+        name = _DEPARTMENT_TAIL.sub("", name)
         last = name.rsplit(None, 1)[-1].lower() if name else ""
     if last in _EDGE_LAST:
         name = _EDGE_WORDS.sub("", name).strip(" .,'’\":;-–—|")
@@ -122,6 +166,14 @@ _SUBJECT_PARTS = re.compile(r"\s+[-–—|]\s+|:\s+")
 def _signature_companies(lines: list[str], start: int) -> list[str]:
     found: list[str] = []
     for line in lines[start + 1 : start + 6]:
+        if " · " in line or " | " in line:  # "Larkspur Studio · 14 Hope Street, Bristol"
+            first, _, rest = line.replace(" · ", " | ").partition(" | ")
+            if (
+                _NOT_SIGNATURE_LINE.search(rest)
+                and not JOB_LINE.search(first)
+                and _COMPANY_LINE.match(first)
+            ):
+                found.append(first)
         if not line or len(line) > 70 or _NOT_SIGNATURE_LINE.search(line):
             continue
         m = _TITLE_THEN_COMPANY.search(line)
@@ -168,7 +220,7 @@ def find_company(
         if contact_name and name.split()[0] == contact_name and not matches_domain(name, key):
             return  # the signer's own name, unless the domain spells it
         squashed = squash(name)
-        if len(squashed) < 2:
+        if len(squashed) < 2 or squashed.startswith(_BOARD_NAMES):
             return
         scores[squashed] = scores.get(squashed, 0) + weight
         if weight >= forms.get(squashed, (0.0, ""))[0]:

@@ -103,7 +103,19 @@ def domain_key(address: str) -> str:
         return squash("".join(words))
     if _FREEMAIL.search(address.lower()) or len(parts) < 2:
         return ""
-    return squash(parts[-3] if len(parts) >= 3 and len(parts[-2]) <= 3 else parts[-2])
+    label = parts[-3] if len(parts) >= 3 and len(parts[-2]) <= 3 else parts[-2]
+    if "-" in label:  # "corvane-careers.com": the company is the rest
+        label = "".join(w for w in label.split("-") if w not in _LOCAL_DEPARTMENT) or label
+    return squash(label)
+
+
+# First words of public bodies whose domain leaves them out: northmoor.ac.uk, lindeveen.nl.
+_INSTITUTION = frozenset(
+    "university universidad université università universität universitet universiteit "
+    "hochschule college gemeente gemeinde stadt ville city county kommune kommun comune "
+    "ayuntamiento município provincie provinz region hospital hotel ravintola instituto institut "
+    "national museum".split()
+)
 
 
 def matches_domain(name: str, key: str) -> bool:
@@ -117,6 +129,8 @@ def matches_domain(name: str, key: str) -> bool:
         return True
     if len(key) >= 4 and (squashed.startswith(key) or key.startswith(squashed)):
         return True
+    if len(key) >= 5 and squashed.endswith(key) and name.split()[0].lower() in _INSTITUTION:
+        return True  # "University of Northmoor" for northmoor.ac.uk
     # "uctajo" for "Universidad de Castilla del Tajo": same first letter, letters in order
     if len(key) >= 5 and squashed[0] == key[0] and len(squashed) <= 60:
         letters = iter(squashed)

@@ -47,6 +47,53 @@ CASES = [
         id="talent-subdomain-is-no-agency",
     ),
     pytest.param(
+        "Pinecrest Labs Early Careers <noreply@mail.smartrecruiters.com>",
+        "Your internship offer - Pinecrest Labs",
+        "Hi Maya,\n\nWe are delighted to offer you a place.\n\nPinecrest Labs Early Careers Team",
+        "Pinecrest Labs",
+        id="department-after-the-name-dropped",
+    ),
+    pytest.param(
+        "University of Northmoor HR Services <hr-recruitment@northmoor.ac.uk>",
+        "Offer of Appointment",
+        "Dear Maya,\n\nI am pleased to offer you the post.\n\nYours sincerely,\n\nFiona Blackwood\n"
+        "Recruitment Officer, HR Services\nUniversity of Northmoor\nAldgate Building, Northmoor",
+        "University of Northmoor",
+        id="university-of-x-for-x-domain",
+    ),
+    pytest.param(
+        "Imogen Clarke <imogen@larkspur.studio>",
+        "Re: Product Designer",
+        "Hi Maya,\n\nReally excited about this!\n\nImogen\n\nImogen Clarke\n"
+        "Design Director\nLarkspur Studio · 14 Hope Street, Bristol",
+        "Larkspur Studio",
+        id="signature-name-before-a-dot-and-address",
+    ),
+    pytest.param(
+        "Dev Malhotra <dev.malhotra@corvane.co.uk>",
+        "Update",
+        "Hi Maya,\n\nWe have decided not to proceed.\n\nBest,\nDev\n\n"
+        "Dev Malhotra | Recruitment Coordinator | Corvane Systems",
+        "Corvane Systems",
+        id="signature-pipes-person-title-company",
+    ),
+    pytest.param(
+        "StepStone <noreply@stepstone.de>",
+        "Neuigkeiten zu Ihrer Bewerbung bei Ostheimer Bau GmbH",
+        "Hallo Maya,\n\nes gibt Neuigkeiten zu Ihrer Bewerbung bei Ostheimer Bau GmbH.\n\n"
+        "StepStone Deutschland GmbH, Völklinger Straße 1, Düsseldorf",
+        "Ostheimer Bau",
+        id="job-board-footer-is-never-the-employer",
+    ),
+    pytest.param(
+        "Kamil Duda <kamil.duda@koderia.pl>",
+        "Informacja",
+        "Dzień dobry,\n\ndziękujemy.\n\nPozdrawiam\nKamil\n\nKamil Duda\n"
+        "Engineering Manager | Koderia sp. z o.o.",
+        "Koderia",
+        id="polish-legal-form-dropped",
+    ),
+    pytest.param(
         "Callum Frost <callum.frost@bridgewaytalent.com>",
         "Product Analyst",
         "Hi Maya,\n\nMy client has decided to go with another candidate.\n\nBest,\nCallum Frost\n"
