@@ -140,6 +140,12 @@ _EDGE_LAST = frozenset("& of and de la des du del da do der van di y e".split())
 
 def _clean_company(name: str) -> str:
     name = cut_at_sentence_end(name)
+    if "’s" in name or "'s" in name:
+        # "Pellham Group's CFO": the name ends where a person's title follows its possessive;
+        # "Lakeview Children's Hospital" is a name of its own
+        match = _POSSESSIVE.search(name)
+        if match and JOB_LINE.search(name[match.end() :]):
+            name = name[: match.start()]
     if len(name) > _MAX_NAME:  # no company is named so long; the $-anchored rules would be slow
         return ""
     name = name.strip(" .,'’\":;-–—|")
@@ -155,6 +161,7 @@ def _clean_company(name: str) -> str:
     return name + "." if name.endswith(" Co") else name
 
 
+_POSSESSIVE = re.compile(r"['’]s\b")
 _NOT_SIGNATURE_LINE = re.compile(r"[@\d]|www\.|https?:|\.com\b")
 _TITLE_THEN_COMPANY = re.compile(r"(?:,|\bat\b|\||@|–|—|\s-\s)\s*(?P<co>[A-ZÀ-Þ][^,|]+?)\s*$")
 _COMPANY_LINE = re.compile(rf"^{_COMPANY_SPAN}(?:,?\s+{_LEGAL})?$")

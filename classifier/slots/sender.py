@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from classifier.parse import Message
@@ -125,12 +126,18 @@ def matches_domain(name: str, key: str) -> bool:
     squashed = squash(name)
     if len(squashed) < 3:
         return False
-    if squashed == key or squashed.replace("and", "") == key:
-        return True
+    if squashed == key or squashed.replace("and", "") == key or key.replace("and", "") == squashed:
+        return True  # "Brasa & Fig" for brasaandfig.com
     if len(key) >= 4 and (squashed.startswith(key) or key.startswith(squashed)):
         return True
     if len(key) >= 5 and squashed.endswith(key) and name.split()[0].lower() in _INSTITUTION:
         return True  # "University of Northmoor" for northmoor.ac.uk
+    # a domain that shortens the name's last word: kingsbridgevets for "Kingsbridge Veterinary
+    # Group", harbourviewgardens for "Harbourview Garden Centre"
+    if len(key) >= 8 and squashed[:6] == key[:6]:
+        common = len(os.path.commonprefix((squashed, key)))
+        if common >= 0.7 * len(key) and common >= len(squash(name.split()[0])):
+            return True
     # "uctajo" for "Universidad de Castilla del Tajo": same first letter, letters in order
     if len(key) >= 5 and squashed[0] == key[0] and len(squashed) <= 60:
         letters = iter(squashed)

@@ -94,6 +94,36 @@ CASES = [
         id="polish-legal-form-dropped",
     ),
     pytest.param(
+        "Tomás Herrero <tomas@brasaandfig.com>",
+        "the job",
+        "Hey Maya, we went another way this time.\n\nTomás\nBrasa & Fig\n\nSent from my iPhone",
+        "Brasa & Fig",
+        id="ampersand-spelt-and-in-the-domain",
+    ),
+    pytest.param(
+        "Abi Morgan <abi.morgan@kingsbridgevets.co.uk>",
+        "Veterinary Nurse vacancy",
+        "Dear Maya,\n\nWe have offered the post to someone else.\n\nKind regards,\nAbi Morgan\n"
+        "Head Nurse\nKingsbridge Veterinary Group",
+        "Kingsbridge Veterinary Group",
+        id="domain-shortens-the-last-words",
+    ),
+    pytest.param(
+        "Nikos Andreou <nikos.andreou@vectortalent.co.uk>",
+        "Pellham Group - Financial Controller update",
+        "Hi Maya,\n\nI've just come off the phone with Pellham Group's CFO. They have paused it.",
+        "Pellham Group",
+        id="agency-client-before-a-possessive-title",
+    ),
+    pytest.param(
+        "Jo Pike <jo.pike@lakeviewhealth.org>",
+        "Staff Nurse",
+        "Dear Maya,\n\nThank you for your interest in Lakeview Children's Hospital. We regret.\n\n"
+        "Best regards,\nJo Pike\nNurse Recruiter\nLakeview Children's Hospital",
+        "Lakeview Children's Hospital",
+        id="possessive-inside-a-name-kept",
+    ),
+    pytest.param(
         "Callum Frost <callum.frost@bridgewaytalent.com>",
         "Product Analyst",
         "Hi Maya,\n\nMy client has decided to go with another candidate.\n\nBest,\nCallum Frost\n"
