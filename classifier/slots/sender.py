@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 from classifier.parse import Message
@@ -119,6 +118,15 @@ _INSTITUTION = frozenset(
 )
 
 
+def _common_prefix(a: str, b: str) -> int:
+    """Return how many leading characters a and b share."""
+    n = min(len(a), len(b))
+    for i in range(n):
+        if a[i] != b[i]:
+            return i
+    return n
+
+
 def matches_domain(name: str, key: str) -> bool:
     """Return True when name is spelt by the domain key: whole, as a prefix, or as initials."""
     if len(key) < 3:
@@ -135,7 +143,7 @@ def matches_domain(name: str, key: str) -> bool:
     # a domain that shortens the name's last word: kingsbridgevets for "Kingsbridge Veterinary
     # Group", harbourviewgardens for "Harbourview Garden Centre"
     if len(key) >= 8 and squashed[:6] == key[:6]:
-        common = len(os.path.commonprefix((squashed, key)))
+        common = _common_prefix(squashed, key)
         if common >= 0.7 * len(key) and common >= len(squash(name.split()[0])):
             return True
     # "uctajo" for "Universidad de Castilla del Tajo": same first letter, letters in order
