@@ -111,6 +111,13 @@ _BOARD_NAMES = (
     "recruitee",
     "workday",
 )
+_BOARD_LINE = re.compile(rf"^{_COMPANY_SPAN}(?:,?\s+{_LEGAL})?\s+[·–-]\s+\S")
+_BOARD_FIELD = re.compile(
+    r"^(?:Company|Employer|Unternehmen|Arbeitgeber|Bedrijf|Werkgever|Empresa|Entreprise|Azienda"
+    r"|Företag|Arbetsgivare|Firma|Pracodawca|Yritys|Työnantaja):\s*" + _COMPANY_SPAN
+)
+# Boards whose names are also words or beginnings of other names: matched whole.
+_BOARD_WORDS = frozenset("dice monster reed otta apec jobup".split())
 # A run of capitalised words, as a company's name is written; bounded, so linear on any text.
 _CAP_RUN = re.compile(
     r"\b[A-ZÀ-Þ][\w&'’-]{0,30}(?:[ \t]+(?:&[ \t]+)?[A-ZÀ-Þ0-9][\w&'’-]{0,30}){0,3}"
@@ -227,7 +234,7 @@ def find_company(
         if contact_name and name.split()[0] == contact_name and not matches_domain(name, key):
             return  # the signer's own name, unless the domain spells it
         squashed = squash(name)
-        if len(squashed) < 2 or squashed.startswith(_BOARD_NAMES):
+        if len(squashed) < 2 or squashed.startswith(_BOARD_NAMES) or squashed in _BOARD_WORDS:
             return
         scores[squashed] = scores.get(squashed, 0) + weight
         if weight >= forms.get(squashed, (0.0, ""))[0]:
@@ -272,6 +279,16 @@ def find_company(
                     1,
                 )
     board = _JOB_BOARD.search(domain)
+    if board:
+        # a job board's own layout names the employer: "Cítrica Digital · Valencia",
+        # "Farrow & Lyle Distribution - Warrington WA5", "Unternehmen: Mahler Versicherungen AG"
+        for line in lines[:40]:
+            if len(line) < 100 and (
+                " · " in line or " – " in line or " - " in line or ": " in line
+            ):
+                layout = _BOARD_LINE.match(line) or _BOARD_FIELD.match(line)
+                if layout:
+                    add(layout.group("co"), 2.5)
     if key and len(key) >= 4 and not agency and not board and not any(k == key for k in scores):
         # the sender's domain (or ATS sub-domain) names the company: find how the text writes it
         for source in (subject, body, "\n".join(lines[-12:])):

@@ -124,6 +124,29 @@ CASES = [
         id="possessive-inside-a-name-kept",
     ),
     pytest.param(
+        "InfoJobs <noreply@infojobs.net>",
+        "Tu candidatura ha cambiado de estado",
+        "Hola, Lucía:\n\nLa empresa ha actualizado el estado de tu candidatura.\n\n"
+        "Desarrollador/a Frontend Senior (Vue)\nCítrica Digital · Valencia\n\nEstado: Descartada.",
+        "Cítrica Digital",
+        id="job-board-company-dot-city-line",
+    ),
+    pytest.param(
+        "StepStone <noreply@stepstone.de>",
+        "Neuigkeiten zu Ihrer Bewerbung",
+        "Hallo,\n\nUnternehmen: Mahler Versicherungen AG\n\nIhre Bewerbung wird nicht weiter "
+        "berücksichtigt.",
+        "Mahler Versicherungen",
+        id="job-board-company-field",
+    ),
+    pytest.param(
+        "Dice <noreply@dice.com>",
+        "Update on your application",
+        "Hi,\n\nDice - the tech careers site\n\nThe employer has closed this job.",
+        "",
+        id="job-board-own-name-is-no-employer",
+    ),
+    pytest.param(
         "Callum Frost <callum.frost@bridgewaytalent.com>",
         "Product Analyst",
         "Hi Maya,\n\nMy client has decided to go with another candidate.\n\nBest,\nCallum Frost\n"
