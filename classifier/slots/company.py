@@ -289,7 +289,7 @@ def find_company(
                 layout = _BOARD_LINE.match(line) or _BOARD_FIELD.match(line)
                 if layout:
                     add(layout.group("co"), 2.5)
-    if key and len(key) >= 4 and not agency and not board and not any(k == key for k in scores):
+    if key and len(key) >= 4 and not agency and not board and key not in scores:
         # the sender's domain (or ATS sub-domain) names the company: find how the text writes it
         for source in (subject, body, "\n".join(lines[-12:])):
             for match in _CAP_RUN.finditer(source):

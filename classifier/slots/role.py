@@ -164,15 +164,16 @@ _BODY_ROLE: list[tuple[re.Pattern[str], bool]] = [
             r"for (?:the )?" + _ROLE_SPAN_QUALIFIED,
             True,
         ),
-        (r"(?:(?:hire|hiring|recruiting) an?|application to(?: the)?) " + _ROLE_SPAN, True),
         (
             # a reference line: "Re: HR Business Partner, reference JR991408"
             r"(?:Re|RE|Ref|Regarding): " + _ROLE_SPAN + r",? (?:reference|requisition|ref|req)\b",
             True,
         ),
         (
+            # one regex for all of these: each pattern is a scan of the body
             r"(?:join us as|join the team as|join our team as|hire you as|offer you the"
-            r"|offer you a|as our|as an?) " + _ROLE_SPAN,
+            r"|offer you a|as our|as an?|hire an?|hiring an?|recruiting an?|application to"
+            r"|application to the) " + _ROLE_SPAN,
             True,
         ),
         (
@@ -249,6 +250,13 @@ _ROLE_SUBJECT_TAIL = re.compile(
 )
 
 
+# The first words _ROLE_SUBJECT_HEAD can start with: the regex runs only after one of them.
+_SUBJECT_HEAD_FIRST = frozenset(
+    "regarding about re your our the position job proceso selezione processus update news "
+    "uppdatering återkoppling vårt beslut angående gällande vedr vedr. stillingen stilling uw je "
+    "informacja dotyczy vaga posizione puesto vacante rückmeldung zur stelle ihr vertragsangebot "
+    "stellenangebot stellenbesetzung besetzung vacature aanwervingsvoorstel".split()
+)
 _AT_COMPANY = re.compile(r"\s+(?:at|with|bei|chez|presso|bij|hos|for|in our|on the|within)\s+")
 _REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|sv|tr|rv)\s*:\s*)+", re.IGNORECASE)
 # a gender tag is part of a German title as the labels write it: "Buchhalter (m/w/d)"
@@ -287,7 +295,9 @@ def _clean_role(role: str) -> str:
             last = role.rsplit(None, 1)[-1].lower() if role else ""
         if last in _TAIL_WORD_LAST:
             role = _ROLE_TAIL_WORDS.sub("", role).strip(" .,:;-–—")
-        role = _ROLE_SUBJECT_HEAD.sub("", role)
+        first = role.split(None, 1)[0].lower() if role else ""
+        if first in _SUBJECT_HEAD_FIRST:  # the anchored alternation is slow to fail
+            role = _ROLE_SUBJECT_HEAD.sub("", role)
         last = role.rsplit(None, 1)[-1].lower() if role else ""
         if last in _SUBJECT_TAIL_LAST or "(" in role or "," in role or "+" in role:
             role = _ROLE_SUBJECT_TAIL.sub("", role).strip(" .,:;-–—")

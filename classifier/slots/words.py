@@ -15,13 +15,16 @@ class WordSet:
         self.words = frozenset(words.split())
         self.prefixes = prefixes
         self.suffixes = suffixes
+        # a word's last three letters say whether any suffix can match: a set lookup first
+        self.suffix_ends = frozenset(suffix[-3:] for suffix in suffixes)
 
     def search(self, line: str) -> bool:
         """Return True when a word of line is in the set or starts or ends as listed."""
+        known, prefixes, ends = self.words, self.prefixes, self.suffix_ends
         for word in WORD.findall(line.lower()):
-            if word in self.words or (self.prefixes and word.startswith(self.prefixes)):
+            if word in known or (prefixes and word.startswith(prefixes)):
                 return True
-            if self.suffixes and word.endswith(self.suffixes):
+            if ends and word[-3:] in ends and word.endswith(self.suffixes):
                 return True
         return False
 
