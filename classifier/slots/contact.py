@@ -41,7 +41,7 @@ _TEAM_WORDS = WordSet(
     "our equipo équipe l'équipe abteilung ihr ihre das die recrutement ressources humaines "
     "selección recursos humanos afdeling risorse umane inc ltd llc gmbh company job jobs "
     "admissions university school hospital bank committee panel board desk centre center council "
-    "partner partners agency sent mailbox www",
+    "partner partners agency sent mailbox www personeelszaken werving selectie personeel",
     prefixes=("recruit", "personal", "rekrytering", "corp"),
 )
 _TITLES = frozenset(

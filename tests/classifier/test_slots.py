@@ -80,6 +80,12 @@ CONTACT_CASES = [
         id="team-signature-is-empty",
     ),
     pytest.param(
+        "Indeed <noreply@indeed.com>",
+        "Beste Noor,\n\nHelaas.\n\nMet vriendelijke groet,\nPersoneelszaken De Graaf Transport",
+        "",
+        id="dutch-department-signature-is-empty",
+    ),
+    pytest.param(
         "Heronsgate Leisure <recruitment@heronsgate.co.uk>",
         "Dear Kieran,\n\nWe have cancelled this vacancy.\n\nRecruitment Team\nHeronsgate Leisure",
         "",
