@@ -157,11 +157,14 @@ def read_facts(text: str, language: str, sent: date) -> Facts:
             questions.append(sentence)
         if not reason and cue("reason", language).search(sentence) and not sentence.endswith("?"):
             reason = sentence
+        pooled = False
         for offer in ("introduction", "call", "talent_pool", "other_role"):
-            if cue(offer, language).search(sentence) and offer not in offers:
-                offers.append(offer)
-                if offer == "other_role":
-                    other_role = _other_role(sentence)
+            if cue(offer, language).search(sentence):
+                pooled = pooled or offer == "talent_pool"
+                if offer not in offers:
+                    offers.append(offer)
+                    if offer == "other_role":
+                        other_role = _other_role(sentence)
         if is_cv and times and times[0].form == "relative":
             offers.append("keep_cv")
             cv_months = _months(times[0], sent)
@@ -171,7 +174,7 @@ def read_facts(text: str, language: str, sent: date) -> Facts:
         if document.search(sentence) and delivered.search(sentence) and "?" not in sentence:
             letter = True  # "the letter with salary and start date is attached": nothing to ask
             letter_start = letter_start or bool(cue("start", language).search(sentence))
-        if cue("talent_pool", language).search(sentence) and _CONSENT.search(sentence):
+        if pooled and _CONSENT.search(sentence):
             pool_asked = True
         if cue("close_second", language).search(sentence):
             close = True
