@@ -170,6 +170,17 @@ def _env(settings_env: dict[str, str]) -> dict[str, str]:
     return {**env, **settings_env, "PYTHONPATH": str(ROOT)}
 
 
+def _poll_once(settings_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run `gracemail poll --once` in a process of its own with these settings."""
+    return subprocess.run(
+        [sys.executable, "-m", "service", "poll", "--once"],
+        env=_env(settings_env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def _settings_env(
     url: str, data_dir: Path, smtp_port: int, mailbox: tuple[Dovecot, str] | None
 ) -> dict[str, str]:
@@ -228,13 +239,7 @@ def test_a_send_killed_after_data_is_settled_at_the_next_start_by_the_sent_copy(
         wait_for(lambda: handler.finished == 1)
         started = time.monotonic()
         # the next start: `gracemail poll --once` settles before it polls
-        done = subprocess.run(
-            [sys.executable, "-m", "service", "poll", "--once"],
-            env=_env(env),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = _poll_once(env)
         took = time.monotonic() - started
     finally:
         server.stop()
@@ -357,13 +362,7 @@ def test_poll_once_sends_the_drafts_whose_undo_window_has_ended(
         time.sleep(1.2)
         env = _settings_env(store.db.url, tmp_path / "data", server.port, mailbox_user)
         env["GRACEMAIL_PROFILE__NAME"] = "Sam Rivera"
-        done = subprocess.run(
-            [sys.executable, "-m", "service", "poll", "--once"],
-            env=_env(env),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = _poll_once(env)
     finally:
         server.stop()
     assert done.returncode == 0, done.stderr
