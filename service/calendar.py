@@ -7,16 +7,20 @@ VTIMEZONE is added for it); a day without a time is an all-day event.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-
 from service.applications import Application
+
+if TYPE_CHECKING:  # imported when a calendar is asked for: serve does not hold it idle
+    from icalendar import Event
 
 PRODID = "-//gracemail//applications//EN"
 
 
 def _event(uid: str, summary: str, when: date | datetime, description: str) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", datetime.now(UTC))
@@ -38,6 +42,8 @@ def calendar_of(apps: list[Application], shown: dict[str, str] | None = None) ->
 
     shown maps an application id to the name to put in the summaries (else its company).
     """
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
