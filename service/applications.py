@@ -323,6 +323,8 @@ def _find(
     for ref in reversed(mail.references):  # a reply belongs with the mail it answers
         if ref in by_message:
             return by_message[ref]
+    if mail.kind in ("job_alert", "outreach") and not mail.from_user:
+        return None  # a board's alerts or a recruiter's pitch, outside a thread: no application's
     keys = company_keys(mail)
     if not keys:
         return None

@@ -153,3 +153,13 @@ def test_next_actions_follow_silence_after_an_interview_and_offers() -> None:
     assert [a.next_action.split(":")[0] for a in apps] == ["follow up", "answer the offer", ""]
     next_actions(apps, DAY0 + timedelta(days=5))
     assert apps[0].next_action == ""
+
+
+def test_alerts_and_outreach_from_an_applications_sender_stay_out_unless_in_its_thread() -> None:
+    board = {"from_addr": "jobs@hirelane.example", "company": "Hirelane", "label": "other"}
+    sent = mail(1, kind="acknowledgement", role="Data Analyst", **board)
+    alert = mail(2, kind="job_alert", role="Data Analyst", **board)
+    pitch = mail(3, kind="outreach", **board)
+    reply = mail(4, kind="outreach", references=(sent.message_id,), **board)
+    [app] = group([sent, alert, pitch, reply])
+    assert app.message_ids == [sent.message_id, reply.message_id]
