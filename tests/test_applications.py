@@ -10,6 +10,7 @@ from service.applications import (
     Application,
     Mail,
     advance,
+    company_keys,
     company_of,
     group,
     next_actions,
@@ -163,3 +164,11 @@ def test_alerts_and_outreach_from_an_applications_sender_stay_out_unless_in_its_
     reply = mail(4, kind="outreach", references=(sent.message_id,), **board)
     [app] = group([sent, alert, pitch, reply])
     assert app.message_ids == [sent.message_id, reply.message_id]
+
+
+def test_a_board_passing_mail_on_is_no_key_of_the_employers_application() -> None:
+    board = {"from_addr": "jobs@linklane.example", "from_name": "LinkLane"}
+    assert company_keys(mail(1, company="Lumen & Hart", **board)) == ["lumen hart"]
+    assert company_keys(mail(2, company="", **board)) == ["linklane"]  # no employer named
+    careers = mail(3, from_addr="jobs@linklane.example", from_name="Lumen & Hart Careers")
+    assert company_keys(careers)[0] == "lumen hart"  # its own display name leads

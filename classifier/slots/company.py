@@ -53,6 +53,21 @@ _COMPANY_AFTER = re.compile(
     r"|have asked)(?!\w)"
 )
 _COMPANY_TAIL = re.compile(_COMPANY_SPAN + r"$")
+# A job board's or assessment vendor's own line names the employer it passed the mail on for:
+# "your application was sent to Acme", "Acme invites you to an assessment". It outweighs the
+# board's display name and domain.
+_PASSED_ON = re.compile(
+    r"(?i:(?:application|candidature|bewerbung|sollicitatie|ansökan|candidatura)\s+(?:was |has been "
+    r"|wurde |is |a été |ha sido |har )?(?:sent|submitted|forwarded|gesendet|versendet|verschickt"
+    r"|verzonden|verstuurd|envoyée|enviada|inviata|skickad)\s+(?:to|an|à|naar|a|till)) "
+    + _COMPANY_SPAN
+)
+_PASSED_ON_DE = re.compile(  # German puts the verb last: "Ihre Bewerbung wurde an Acme versendet"
+    r"(?i:bewerbung\s+(?:wurde|ist)\s+an) "
+    + _COMPANY_SPAN
+    + r" (?i:versendet|gesendet|verschickt|weitergeleitet|übermittelt)"
+)
+_INVITES = re.compile(r"^" + _COMPANY_SPAN + r" (?:invites|has invited) you\b")
 _NOT_COMPANY = re.compile(
     r"^(?:The|This|We|Our|Your|You|I|It|Thank|Thanks|Unfortunately|Dear|Hi|Hello|Monday|Tuesday"
     r"|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August"
@@ -242,6 +257,14 @@ def find_company(
 
     if display:
         add(display, 3)
+    subject_line = msg.subject
+    for found in (
+        _PASSED_ON.search(subject_line),
+        _PASSED_ON_DE.search(subject_line),
+        _INVITES.match(subject_line),
+    ):
+        if found:  # above the display name and the domain's bonus (3 + 10): the line is explicit
+            add(found.group("co"), 20)
     if sig_start >= 0:
         for co in _signature_companies(lines, sig_start):
             add(co, 2)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from classifier.slots import find_role
+from classifier.parse import parse_message
+from classifier.slots import extract_slots, find_role
 
 BODY_CASES = [
     # en: the title after the noun of the process it belongs to
@@ -193,3 +194,30 @@ def test_body_title_preferred_to_subject_wrapping_it() -> None:
     """A subject that adds its own words before the body's title yields the body's title."""
     body = "wir danken Ihnen für Ihr Interesse an der Stelle als Eventmanager."
     assert find_role("Rückmeldung Eventmanager", body) == "Eventmanager"
+
+
+@pytest.mark.parametrize(
+    ("sender", "subject", "company"),
+    [
+        (
+            "LinkLane <jobs-noreply@linklane.example>",
+            "Noor, your application was sent to Lumen & Hart",
+            "Lumen & Hart",
+        ),
+        (
+            "Skilltrail <no-reply@skilltrail.example>",
+            "Vireo Mobility invites you to an assessment",
+            "Vireo Mobility",
+        ),
+        (
+            "StepRoute <noreply@steproute.example>",
+            "Ihre Bewerbung wurde an Dijkgraaf Data versendet",
+            "Dijkgraaf Data",
+        ),
+    ],
+)
+def test_a_board_or_vendor_passing_mail_on_names_the_employer(
+    sender: str, subject: str, company: str
+) -> None:
+    raw = f"From: {sender}\r\nTo: noor@example.org\r\nSubject: {subject}\r\n\r\nHi Noor,\r\n\r\nGood luck!\r\n"
+    assert extract_slots(parse_message(raw.encode())).company == company
