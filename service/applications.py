@@ -141,8 +141,10 @@ def company_keys(mail: Mail) -> list[str]:
         # a board or vendor passing the mail on ("LinkLane": "your application was sent to
         # Acme") names itself, not the employer: its name is a key only beside a like one
         named = not keys or name in keys[0] or keys[0] in name
-        if name and named and not any(
-            vendor.split(".")[0] in name.replace(" ", "") for vendor in ATS_DOMAINS
+        if (
+            name
+            and named
+            and not any(vendor.split(".")[0] in name.replace(" ", "") for vendor in ATS_DOMAINS)
         ):
             keys.append(name)
     if is_ats:
