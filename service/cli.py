@@ -293,9 +293,9 @@ def poll(
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())  # finish the batch in hand, then exit cleanly
     # approved drafts whose undo window has ended go out from here too, with no serve running
-    dispatcher = Dispatcher(store, settings, sender)
     if not once:
-        threading.Thread(target=dispatcher.watch, args=(stop,), daemon=True).start()
+        watch = Dispatcher(store, settings, sender).watch
+        threading.Thread(target=watch, args=(stop,), daemon=True).start()
     poller = Poller(settings, ingest, store, stop=stop, progress=print_progress)
     try:
         poller.run(once=once)

@@ -114,6 +114,15 @@ class Dovecot:
     def maildir(self, user: str) -> Path:
         return self.root / "mail" / user / "Maildir"
 
+    def append(self, user: str, raws: list[bytes]) -> None:
+        """Put raws in a user's INBOX over IMAP (password "pw-" + user), as delivery would."""
+        from imapclient import IMAPClient
+
+        with IMAPClient("127.0.0.1", port=self.imap_port, ssl=False) as imap:
+            imap.login(user, "pw-" + user)
+            for raw in raws:
+                imap.append("INBOX", raw)
+
 
 def sieve_config(root: Path, script: Path, filter_bin_dir: Path) -> str:
     """Return the config lines that run script (with vnd.dovecot.filter) on each LMTP delivery.

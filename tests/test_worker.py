@@ -51,13 +51,6 @@ def _with_id(raw: bytes, message_id: str) -> bytes:
     return nl.join([b"Message-ID: " + message_id.encode(), *lines]) + sep + body
 
 
-def _append(dovecot: Dovecot, user: str, raws: list[bytes]) -> None:
-    with IMAPClient("127.0.0.1", port=dovecot.imap_port, ssl=False) as imap:
-        imap.login(user, "pw-" + user)
-        for raw in raws:
-            imap.append("INBOX", raw)
-
-
 def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as stderr:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
@@ -109,7 +102,7 @@ def test_two_workers_one_killed_label_each_message_once_and_send_each_draft_once
     }
     half = PER_MAILBOX // 2
     for user in users:
-        _append(own_dovecot, user, mails[user][:half])
+        own_dovecot.append(user, mails[user][:half])
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRACEMAIL_")}
     env.update(
@@ -151,7 +144,7 @@ def test_two_workers_one_killed_label_each_message_once_and_send_each_draft_once
         victim.wait()
         env["GRACEMAIL_WORKER_MAX_MAILBOXES"] = str(MAILBOXES)
         for user in users:
-            _append(own_dovecot, user, mails[user][half:])
+            own_dovecot.append(user, mails[user][half:])
         # the survivor holds only 2: a third worker with room for all takes the lapsed leases
         rescuer = _worker(env, tmp_path / "w3.log")
         try:

@@ -11,10 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
-
-from imapclient import IMAPClient
 
 from classifier.model import Classifier
 from service.account_settings import web_settings
@@ -28,21 +25,7 @@ from tests.conftest import corpus_messages, fresh_user
 from tests.postgres import Postgres
 from tests.servers import Dovecot
 from tests.smtp import Authenticator, SmtpServer, self_signed_context
-
-
-def _wait(what: str, done: Callable[[], bool], timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
-
-
-def _append(dovecot: Dovecot, user: str, raws: list[bytes]) -> None:
-    with IMAPClient("127.0.0.1", port=dovecot.imap_port, ssl=False) as imap:
-        imap.login(user, "pw-" + user)
-        for raw in raws:
-            imap.append("INBOX", raw)
+from tests.smtp_faults import wait_for
 
 
 def test_each_accounts_drafts_go_out_through_its_own_smtp_exactly_once(
@@ -93,8 +76,7 @@ def test_each_accounts_drafts_go_out_through_its_own_smtp_exactly_once(
             )
             servers[account.id] = server
             raws = corpus_messages(10)
-            _append(
-                dovecot_server,
+            dovecot_server.append(
                 user,
                 [r.replace(b"Message-ID: <", b"Message-ID: <s-", 1) for r in raws],
             )
@@ -109,9 +91,9 @@ def test_each_accounts_drafts_go_out_through_its_own_smtp_exactly_once(
                 next(d.id for d in r.drafts if d.to) for r in rows if any(d.to for d in r.drafts)
             ]
 
-        _wait(
-            "both mailboxes synced",
+        wait_for(  # both mailboxes synced
             lambda: all(len(store.for_account(a).messages.latest()) == 10 for a in servers),
+            timeout=90,
         )
         approved: dict[int, list[int]] = {}
         for account_id in servers:
@@ -139,7 +121,7 @@ def test_each_accounts_drafts_go_out_through_its_own_smtp_exactly_once(
                 for d in ids
             )
 
-        _wait("every approved draft sent", all_sent)
+        wait_for(all_sent, timeout=90)
         time.sleep(1.0)  # a second send, were there one, would arrive now
     finally:
         stop.set()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 from typing import Any
 
 from drafts.render import format_date
 from service.store import DraftRow
+from tests.smtp_faults import wait_for
 from tests.test_sender import corpus_message
 from tests.web import test_pages
 from tests.web.test_mail import api
@@ -16,15 +16,6 @@ from tests.web.test_pages import CHROMIUM, Site, draft_section, log_in, needs_ch
 site = test_pages.site
 browser = test_pages.browser
 page = test_pages.page
-
-
-def _wait_for_title(tab: Any, prefix: str, timeout: float = 10.0) -> None:
-    """Wait until the tab's title starts with prefix; reads it over the protocol, no page script
-    (the page's CSP forbids the eval a string predicate of wait_for_function needs)."""
-    deadline = time.monotonic() + timeout
-    while not tab.title().startswith(prefix):
-        assert time.monotonic() < deadline, f"title {tab.title()!r}, waited for {prefix!r}"
-        time.sleep(0.1)
 
 
 @needs_chromium
@@ -47,10 +38,12 @@ def test_new_mail_shows_in_the_inbox_and_the_count_without_a_reload(
     assert tab.evaluate("window.sameDocument") is True  # no reload happened
     now = site.store.drafts.count_waiting()
     assert now > before
-    _wait_for_title(tab, f"({now}) Inbox")
+    # the title is read over the protocol: a string predicate of wait_for_function needs eval,
+    # which the page's CSP refuses
+    wait_for(lambda: tab.title().startswith(f"({now}) Inbox"))
     assert tab.inner_text("#waiting-count") == str(now)
     # a page that is not a list only follows the count
-    _wait_for_title(other, f"({now}) History")
+    wait_for(lambda: other.title().startswith(f"({now}) History"))
 
     # a user who ticked a card is not interrupted: a link says there is more
     tab.locator(f"li.card[data-pk='{offer.id}'] input.pick").check()
