@@ -27,7 +27,7 @@ DRAFT_STATUSES: tuple[DraftStatus, ...] = get_args(DraftStatus)
 # it back to pending; the dispatcher moves it to pending just before it sends it.
 MOVES: dict[DraftStatus, frozenset[DraftStatus]] = {
     "pending": frozenset({"approved", "scheduled", "discarded"}),
-    "scheduled": frozenset({"pending"}),
+    "scheduled": frozenset({"pending", "approved"}),  # approved: a worker's claim (queue_due)
     "failed": frozenset({"approved", "scheduled", "discarded"}),
     "approved": frozenset({"sending", "failed"}),
     "sending": frozenset({"sent", "failed", "unknown"}),
@@ -39,7 +39,9 @@ EDITABLE: tuple[DraftStatus, ...] = ("pending", "failed")  # surely not out: may
 IN_DOUBT: tuple[DraftStatus, ...] = ("sending", "unknown")  # may be out: never sent blindly
 WAITING: tuple[DraftStatus, ...] = (*EDITABLE, "scheduled", *IN_DOUBT)  # the user may still act
 TAKEN: tuple[DraftStatus, ...] = ("scheduled", "approved", "sending", "sent", "unknown")
-VersionReason = Literal["edit", "conflict", "redraft"]
+# "parked": a user's edit whose draft a relabel replaced with none (say to `other`); the next
+# re-draft carries it to a new draft as "redraft", so a relabel there and back loses no edit
+VersionReason = Literal["edit", "conflict", "redraft", "parked"]
 SaveOutcome = Literal["saved", "unchanged", "stale", "locked", "missing"]
 
 
@@ -447,8 +449,23 @@ class Drafts:
             self._carry_edits(s, replaced, drafts)
 
     def _carry_edits(self, s: Session, replaced: list[DraftRow], drafts: list[DraftRow]) -> None:
-        # a saved edit (version > 1) is the user's; so are edits carried by earlier re-drafts
+        # a saved edit (version > 1) is the user's; so are edits carried by earlier re-drafts,
+        # and those parked on a draft that an earlier relabel replaced with none
         by_kind = {d.kind: d for d in reversed(drafts)}
+        if drafts:  # a draft to hold them now: parked edits come first, being the oldest
+            parked = s.execute(
+                select(DraftVersionRow, DraftRow.kind)
+                .join(DraftRow, DraftRow.id == DraftVersionRow.draft_pk)
+                .where(
+                    DraftRow.message_pk == drafts[0].message_pk,
+                    DraftVersionRow.reason == "parked",
+                )
+                .order_by(DraftVersionRow.id)
+            )
+            for v, kind in parked:
+                holder = by_kind.get(kind) or drafts[0]
+                s.add(_version_row(holder.id, v.version, "redraft", Text.of(v)))
+                s.delete(v)
         carried = s.scalars(
             select(DraftVersionRow)
             .where(
@@ -462,13 +479,14 @@ class Drafts:
             earlier.setdefault(v.draft_pk, []).append((v.version, Text.of(v)))
         for old in replaced:
             target = by_kind.get(old.kind) or (drafts[0] if drafts else None)
-            if target is None:
-                continue  # no draft to hold it; the discarded row still has the text
             kept = earlier.get(old.id, [])  # oldest first, so the newest stays on top
             if old.version > 1:
                 kept.append((old.version, Text.of(old)))
             for version, text in kept:
-                s.add(_version_row(target.id, version, "redraft", text))
+                if target is None:  # no draft to hold it (relabelled `other`): park it
+                    s.add(_version_row(old.id, version, "parked", text))
+                else:
+                    s.add(_version_row(target.id, version, "redraft", text))
 
     # --- follow-ups -------------------------------------------------------------------------
 

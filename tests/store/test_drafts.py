@@ -104,6 +104,28 @@ def test_a_redraft_keeps_the_saved_edit_as_an_earlier_version_of_the_new_draft(
     assert all(not earlier[d.id] for d in offer if d is not first)
 
 
+def test_an_edit_relabelled_to_other_and_back_is_still_there_to_restore(
+    ingest: Ingest, store: Store
+) -> None:
+    draft = _draft(ingest, store)
+    store.drafts.save(draft.id, 1, _edited(draft, "My careful edit."))
+    msg = store.messages.get_by_pk(draft.message_pk)
+    assert msg is not None
+
+    store.drafts.relabel(msg.id, "other", [])  # `other` drafts nothing: no draft holds the edit
+    for label in ("other", "hard_no"):  # `other` again parks nothing twice; then a draft again
+        new = render_drafts(incoming_of(msg, label), ingest.profile, date.today())
+        store.drafts.relabel(msg.id, label, [draft_row(d) for d in new])
+
+    msg = store.messages.get_by_pk(draft.message_pk)
+    assert msg is not None
+    [now] = [d for d in msg.drafts if d.status == "pending"]
+    earlier = store.drafts.versions_of([d.id for d in msg.drafts])
+    assert [(v.reason, v.body) for v in earlier[now.id]] == [("redraft", "My careful edit.")]
+    parked = [v for d in msg.drafts for v in earlier[d.id] if v.reason == "parked"]
+    assert parked == []  # carried once, not again at the next relabel
+
+
 def test_an_earlier_version_can_be_restored(ingest: Ingest, store: Store) -> None:
     draft = _draft(ingest, store)
     store.drafts.save(draft.id, 1, _edited(draft, "Second thoughts."))
