@@ -166,6 +166,12 @@ class Relabelled(BaseModel):
     message: MessageView
 
 
+class SendWhen(BaseModel):
+    """When an approved draft goes out: after the undo window, or at its suggested time."""
+
+    at: Literal["now", "suggested"] = "now"  # suggested: suggested_send_after, when later
+
+
 class SendAccepted(BaseModel):
     """What came of a send: the draft's status and a sentence; send_at is when it goes out."""
 
@@ -290,13 +296,17 @@ def send_draft(
     sender: SenderDep,
     dispatcher: DispatcherDep,
     draft_id: int,
+    when: SendWhen | None = None,
 ) -> SendAccepted:
-    """Approve a draft: it goes out once the undo window (send_at) has passed.
+    """Approve a draft: it goes out at send_at, after the undo window or at its suggested time.
 
     409 if it is not pending or another reply to its offer was sent, 422 if unsendable.
     """
+    later = None
+    if when is not None and when.at == "suggested":
+        later = _draft(store, draft_id).suggested_send_after
     try:
-        approved = approve(store, settings, sender, draft_id)
+        approved = approve(store, settings, sender, draft_id, at=later)
     except Refused as refused:
         raise _refusal(refused) from refused
     if approved.status == "scheduled":

@@ -58,9 +58,34 @@ function select(delta) {
   all[next].scrollIntoView({ block: "nearest" });
 }
 
+// # on a card discards that message's waiting replies: the bulk action, for this card alone
+// (the user's ticks on other cards stay as they are)
+function discardCard(card) {
+  const bulk = document.getElementById("bulk");
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = bulk.getAttribute("action"); // bulk.action is its buttons named "action"
+  const fields = [
+    ["csrf", bulk.elements.csrf.value],
+    ["back", bulk.elements.back.value],
+    ["action", "discard"],
+    ["ids", card.dataset.pk],
+  ];
+  for (const [name, value] of fields) {
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    form.append(input);
+  }
+  document.body.append(form);
+  form.submit();
+}
+
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
-  if (event.target.closest("input, textarea, select")) {
+  // keys type into text fields; a ticked checkbox keeps focus but takes no letters
+  if (event.target.closest("input:not([type=checkbox]), textarea, select")) {
     if (event.key === "Escape") event.target.blur();
     return;
   }
@@ -84,7 +109,11 @@ document.addEventListener("keydown", (event) => {
     if (pick) pick.checked = !pick.checked;
   } else if (key === "#" && here) {
     const discard = here.querySelector("button.discard");
-    if (discard && window.confirm("Discard this draft?")) discard.click();
+    if (discard) {
+      if (window.confirm("Discard this draft?")) discard.click();
+    } else if (here.dataset.pk && document.getElementById("bulk")) {
+      if (window.confirm("Discard the waiting replies to this message?")) discardCard(here);
+    }
   } else {
     return;
   }
