@@ -100,6 +100,10 @@ class Imap:
         """Return the UIDs of mail since day (all mail when None) in the selected folder."""
         return sorted(self.client.search(["SINCE", day] if day else ["ALL"]))
 
+    def last_uid_before(self, day: date) -> int:
+        """Return the highest UID of mail older than day in the selected folder, 0 when none."""
+        return max((int(u) for u in self.client.search(["BEFORE", day])), default=0)
+
     def fetch(self, uids: list[int]) -> dict[int, bytes]:
         """Return {uid: raw} without marking anything read; huge messages are cut at the limit."""
         limit = self.settings.max_message_bytes

@@ -63,7 +63,9 @@ class Poller:
             since = date.today() - timedelta(days=self.settings.imap_backfill_days)
             uids = imap.uids_since(since if checkpoint is None else None)
             if not uids:
-                last = max(imap.uids_since(None) or [0])
+                # skip only what is older than the backfill window: mail that arrived since the
+                # search above has a higher UID but is not old, so the next sync handles it
+                last = imap.last_uid_before(since) if checkpoint is None else 0
                 self.store.messages.set_checkpoint(Checkpoint(folder, uidvalidity, last))
         done = 0
         for i in range(0, len(uids), self.settings.imap_batch_size):

@@ -9,6 +9,8 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from sqlalchemy import func, select
 from drafts.kinds import KINDS
 from service.config import Settings
 from service.ingest import Ingest
+from service.mail.imap import Imap
 from service.mail.poller import CredentialsError, Poller
 from service.store import DraftRow, MessageRow, Store
 from tests.conftest import corpus_messages
@@ -340,3 +343,41 @@ def test_malformed_message_is_recorded_and_skipped(
     assert "no headers" in errors[0].error
     Poller(settings_for(server, user), ingest, store).run(once=True)  # not retried forever
     assert len(store.messages.latest(limit=100)) == 11
+
+
+class ArrivesAfterFirstSearch(Imap):
+    """A real connection; a message is delivered right after the sync's first SEARCH.
+
+    The NOOP lets the session see it at once, as Dovecot sometimes does by itself (a worker's
+    first sync stored nothing while its checkpoint passed the new UID, in about half the runs).
+    """
+
+    def __init__(self, settings: Settings, deliver: Callable[[], None]) -> None:
+        super().__init__(settings)
+        self._deliver: Callable[[], None] | None = deliver
+
+    def uids_since(self, day: date | None) -> list[int]:
+        """Search as Imap does, then let the message arrive (once)."""
+        found = super().uids_since(day)
+        if self._deliver is not None:
+            self._deliver()
+            self._deliver = None
+            self.client.noop()
+        return found
+
+
+def test_mail_arriving_during_the_first_sync_of_an_empty_folder_is_not_skipped(
+    mailbox_user: tuple[Dovecot, str], ingest: Ingest, store: Store
+) -> None:
+    server, user = mailbox_user
+    raw = corpus_messages(1)[0]
+    settings = settings_for(server, user)
+    imap = ArrivesAfterFirstSearch(settings, lambda: append_all(server, user, [raw]))
+    poller = Poller(settings, ingest, store)
+    try:
+        poller.sync_folder(imap, "INBOX")  # the folder was empty when it was searched
+        poller.sync_folder(imap, "INBOX")
+    finally:
+        imap.close()
+    with store.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(MessageRow)) == 1
