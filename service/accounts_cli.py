@@ -1,4 +1,4 @@
-"""`gracemail accounts add|list|disable|new-key` and `gracemail worker`: many mailboxes."""
+"""`gracemail accounts add|list|disable|retrain|new-key` and `gracemail worker`: many mailboxes."""
 
 from __future__ import annotations
 
@@ -106,6 +106,53 @@ def disable(name: Annotated[str, typer.Argument()]) -> None:
         raise typer.Exit(1)
     store.set_enabled(account.id, False)
     typer.echo(f"disabled account {account.id} {account.name}")
+
+
+@accounts.command("retrain")
+def retrain(
+    name: Annotated[str, typer.Argument(help="the account's name or id; omit with --all")] = "",
+    all_: Annotated[
+        bool, typer.Option("--all", help="every enabled account whose corrections changed")
+    ] = False,
+    cv: Annotated[
+        bool, typer.Option(help="choose the account's own rule in 5-fold CV (6x slower)")
+    ] = False,
+    force: Annotated[bool, typer.Option(help="train even when the model is fresh")] = False,
+) -> None:
+    """Train an account's own model on the corpus plus its corrections; workers switch to it.
+
+    Run it on demand, or nightly with --all from cron. Only that account's mail is labelled
+    with it; an account whose corrections are gone gets the shared model back.
+    """
+    from service.account_model import retrain_account
+    from service.store import Store
+
+    settings = settings_or_exit()
+    if not settings.resolved_model_path.exists():
+        typer.echo(
+            f"gracemail: no model at {settings.resolved_model_path}: run `gracemail train`",
+            err=True,
+        )
+        raise typer.Exit(2)
+    store = _accounts(settings)
+    if all_:
+        chosen = [a for a in store.all() if a.enabled]
+    else:
+        account = store.find(name) or (store.get(int(name)) if name.isdigit() else None)
+        if account is None:
+            typer.echo(f"gracemail: no account named {name!r}", err=True)
+            raise typer.Exit(1)
+        chosen = [account]
+    data = Store(settings.resolved_database_url)
+    for account in chosen:
+        result = retrain_account(settings, data, account.id, evaluate=cv, force=force)
+        what = {
+            "trained": f"trained with {result.corrections} corrections in {result.seconds} s",
+            "unchanged": f"unchanged: its model has its {result.corrections} corrections",
+            "removed": "no corrections: its model removed, the shared one labels it",
+            "none": "no corrections: the shared model labels it",
+        }[result.status]
+        typer.echo(f"account {account.id} {account.name}: {what}")
 
 
 def worker() -> None:

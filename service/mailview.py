@@ -180,7 +180,9 @@ def move_checkin_date(draft: DraftRow, text: Text) -> tuple[Text, str]:
     return text, f"The check-in date is now {now}: check that the text says the same."
 
 
-def check_sendable(store: Store, settings: Settings, draft_id: int) -> DraftRow:
+def check_sendable(
+    store: Store, settings: Settings, draft_id: int, statuses: tuple[str, ...] = EDITABLE
+) -> DraftRow:
     """Return the draft when it may be sent now; raises Refused with the reason otherwise.
 
     404 for no such draft, 409 when it is no longer pending or another reply to its message
@@ -189,7 +191,7 @@ def check_sendable(store: Store, settings: Settings, draft_id: int) -> DraftRow:
     draft = store.drafts.get(draft_id)
     if draft is None:
         raise Refused(404, "not_found", "no such draft")
-    if draft.status not in EDITABLE:
+    if draft.status not in statuses:
         raise Refused(409, "not_pending", f"this draft is {draft.status}, not waiting to be sent")
     if draft.kind in REPLY_KINDS:
         taken = store.drafts.reply_taken(draft.message_pk)
@@ -245,6 +247,26 @@ def undo(store: Store, draft_id: int) -> None:
         raise Refused(404, "not_found", "no such draft")
     if not store.drafts.unschedule(draft_id):
         raise Refused(409, "not_pending", "too late to undo: it is not waiting to go out")
+
+
+def queue_due(store: Store, settings: Settings) -> list[int]:
+    """Move the scheduled drafts whose time has come to approved, each once; return their ids.
+
+    For workers, whose queue of sends is the approved drafts: the move scheduled→approved is
+    the claim, so a worker killed right after it leaves the draft to the next one (release_due's
+    move to pending would leave it unapproved). One the rules now refuse is failed with the reason.
+    """
+    queued: list[int] = []
+    for draft_id in store.drafts.due_scheduled(utcnow()):
+        if not store.drafts.move(draft_id, ("scheduled",), "approved"):
+            continue
+        try:
+            check_sendable(store, settings, draft_id, statuses=("approved",))
+        except Refused as refused:
+            store.drafts.finish_failed(draft_id, f"not sent: {refused.message}")
+            continue
+        queued.append(draft_id)
+    return queued
 
 
 def release_due(store: Store, settings: Settings, sender: Sender) -> list[SendResult]:

@@ -5,7 +5,9 @@ Workers share nothing but the database. Each heartbeat renews the leases held, d
 synced on a pool thread; its connection stays open between syncs until another mailbox on the
 same IMAP host waits for a slot, so a worker serves more mailboxes than the connections it may
 hold per host (GRACEMAIL_WORKER_CONNECTIONS_PER_HOST). A worker may die at any moment: a batch's labels, drafts and checkpoint commit together, every
-Message-ID is stored once, and a draft is claimed (approved → sending) before SMTP.
+Message-ID is stored once, and a draft is claimed (approved → sending) before SMTP. An account
+with a model of its own (`gracemail accounts retrain`) is labelled with it, the rest with the
+shared model, loaded once. A database that goes away is waited out: heartbeats retry, syncs replay.
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from prometheus_client import Counter
+from sqlalchemy.exc import DBAPIError
 
 from classifier.model import Classifier
+from service.account_model import AccountModels
 from service.account_settings import account_settings
 from service.config import Settings
 from service.ingest import Fetched, Ingest, Outcome
 from service.mail.imap import TRANSIENT, CredentialsError, Imap
 from service.mail.poller import Poller
-from service.mailview import release_due
+from service.mailview import queue_due
 from service.sender import Sender, process_token
 from service.store import Checkpoint, Store
 from service.store.accounts import Account, Accounts
@@ -64,6 +68,11 @@ def configure_logging() -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonLogs())
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    # SQLAlchemy's messages end in a link and may quote the SQL: the first line says enough
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 class CountingIngest(Ingest):
@@ -116,6 +125,7 @@ class Mailbox:
     account: Account
     settings: Settings
     store: Store  # this account's rows only
+    ingest: Ingest
     poller: Poller
     sender: Sender
     settled: bool = False  # the sends a dead worker left in doubt were looked at
@@ -136,6 +146,7 @@ class Worker:
     ) -> None:
         self.settings = settings
         self.classifier = classifier  # one model per worker, shared by every mailbox
+        self.models = AccountModels(settings, classifier)  # and an account's own, if retrained
         self.stop = stop or threading.Event()
         self.store = store or Store(settings.resolved_database_url)
         self.holder = settings.worker_id or process_token()
@@ -159,15 +170,22 @@ class Worker:
         try:
             while not self.stop.is_set():
                 if time.monotonic() >= next_beat:
-                    self.heartbeat()
-                    next_beat = time.monotonic() + beat
+                    try:
+                        self.heartbeat()
+                        next_beat = time.monotonic() + beat
+                    except Exception as exc:  # the database restarting: keep what is held, retry
+                        log.warning("heartbeat failed, retrying in 1 s: %s", _first_line(exc))
+                        next_beat = time.monotonic() + 1.0
                 self.schedule()
                 self.stop.wait(0.1)
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
             for mailbox in self.held.values():
                 self._disconnect(mailbox, polite=True)
-            self.leases.release(self.holder, list(self.held))
+            try:
+                self.leases.release(self.holder, list(self.held))
+            except Exception as exc:  # no database now: the leases lapse on their own
+                log.warning("could not release the leases: %s", _first_line(exc))
             log.info("worker %s stopped; %d leases released", self.holder, len(self.held))
 
     def heartbeat(self) -> None:
@@ -177,6 +195,7 @@ class Worker:
         for account_id in set(self.held) - kept:
             log.warning("lease of account %s lost", account_id)
             lost = self.held.pop(account_id)
+            self.models.forget(account_id)
             if lost.running is None or lost.running.done():
                 self._disconnect(lost, polite=True)  # else the running sync lets it go
         room = self.settings.worker_max_mailboxes - len(self.held)
@@ -209,14 +228,17 @@ class Worker:
             self.settings, account, secrets.imap_password, secrets.smtp_password
         )
         store = self.store.for_account(account_id)  # the shared engine, this account's rows
-        ingest = CountingIngest(self.classifier, settings.sender_profile(), store)
+        model = self.models.for_account(account_id)
+        ingest = CountingIngest(model, settings.sender_profile(), store)
         poller = Poller(settings, ingest, store, stop=self.stop)
-        return Mailbox(account, settings, store, poller, Sender(settings, store.drafts))
+        return Mailbox(account, settings, store, ingest, poller, Sender(settings, store.drafts))
 
     def _serve(self, mailbox: Mailbox) -> None:
         token = account_var.set(mailbox.account.id)
         delay = self.settings.worker_poll_seconds
         try:
+            # a retrain since the last sync is picked up here (one stat when nothing changed)
+            mailbox.ingest.use_classifier(self.models.for_account(mailbox.account.id))
             self._sync(mailbox)
             self._send(mailbox)
         except CredentialsError as exc:
@@ -226,6 +248,8 @@ class Worker:
         except (*TRANSIENT, ConnectionError) as exc:
             log.warning("IMAP problem at %s: %s", mailbox.account.imap_host, exc)
             IMAP_ERRORS.labels(mailbox.account.imap_host).inc()
+        except DBAPIError as exc:  # the database went away mid-sync: the batch replays later
+            log.warning("database problem: %s", _first_line(exc))
         except Exception:  # one broken mailbox must not stop the others
             log.exception("sync failed")
         finally:
@@ -272,11 +296,10 @@ class Worker:
             for result in mailbox.sender.settle_interrupted():
                 log.info("draft %s: settled as %s", result.draft_id, result.status)
             mailbox.settled = True
-        # the drafts whose undo window ended: the move scheduled→pending in release_due is the
-        # claim, so of two workers (a lease just taken over) only one sends each
-        for result in release_due(mailbox.store, mailbox.settings, mailbox.sender):
-            SENDS.labels(result.status).inc()
-            log.info("draft %s: %s", result.draft_id, result.status)
+        # the drafts whose undo window ended join the queue: the move scheduled→approved is the
+        # claim, and a worker killed right after it leaves them approved for the next one
+        for draft_id in queue_due(mailbox.store, mailbox.settings):
+            log.info("draft %s: undo window over, queued", draft_id)
         for draft_id in self.accounts.drafts_to_send(mailbox.account.id):
             if self.stop.is_set() or mailbox.account.id not in self.held:
                 return

@@ -54,24 +54,30 @@ class Postgres:
             check=True,
             **quiet,  # type: ignore[arg-type]
         )
+        self._pg_ctl("start")
+
+    def restart(self) -> None:
+        """Restart the cluster, cutting open connections; returns once it accepts them again."""
+        self._pg_ctl("restart", "-m", "fast")
+
+    def halt(self) -> None:
+        """Stop the server and keep its data, for resume(): the database is down meanwhile."""
+        self._pg_ctl("stop", "-m", "fast")
+
+    def resume(self) -> None:
+        """Start the server halted by halt() again."""
+        self._pg_ctl("start")
+
+    def _pg_ctl(self, action: str, *more: str) -> None:
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.root / "pg.log")
+        args = [_bin("pg_ctl"), "-D", str(self.root / "data"), "-l", log, "-o", options, "-w"]
         # never capture pg_ctl's output: the server it starts keeps the pipe open for ever
         subprocess.run(
-            _as_owner(
-                [
-                    _bin("pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-l",
-                    str(self.root / "pg.log"),
-                    "-o",
-                    options,
-                    "-w",
-                    "start",
-                ]
-            ),
+            _as_owner([*args, *more, action]),
             check=True,
-            **quiet,  # type: ignore[arg-type]
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
 
     def stop(self) -> None:
