@@ -22,6 +22,10 @@ class Corpus:
     langs: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)  # MailKind, or '' where not known
     digest: str = ""
+    # the template family a message follows (ATS, job board, employer), else its near pair, else
+    # itself: cross-validation keeps a group in one fold, as held-out mail comes from templates
+    # the model never saw
+    groups: list[str] = field(default_factory=list)
 
 
 def data_dir() -> Path:
@@ -48,8 +52,9 @@ def load_corpus(root: Path | None = None, extra: Iterable[tuple[bytes, Label]] =
     labels: list[Label] = []
     langs: list[str] = []
     kinds: list[str] = []
+    groups: list[str] = []
 
-    def add(raw: bytes, label: str, lang: str, name: str, kind: str = "") -> None:
+    def add(raw: bytes, label: str, lang: str, name: str, kind: str = "", group: str = "") -> None:
         if not is_label(label):
             raise ValueError(f"{name}: unknown label {label!r}")
         digest.update(label.encode() + b"\0" + raw + b"\0")
@@ -61,6 +66,7 @@ def load_corpus(root: Path | None = None, extra: Iterable[tuple[bytes, Label]] =
         labels.append(label)  # checked by is_label above
         langs.append(lang)
         kinds.append(kind if label == "other" else "outcome")
+        groups.append(group or name)
 
     with (root / "labels.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
@@ -70,10 +76,18 @@ def load_corpus(root: Path | None = None, extra: Iterable[tuple[bytes, Label]] =
                 row["lang"],
                 row["file"],
                 row.get("kind", ""),
+                row.get("family") or row.get("pair") or "",
             )
     for i, (raw, label) in enumerate(extra):
         add(raw, label, "", f"correction {i}")
-    return Corpus(texts=texts, labels=labels, langs=langs, kinds=kinds, digest=digest.hexdigest())
+    return Corpus(
+        texts=texts,
+        labels=labels,
+        langs=langs,
+        kinds=kinds,
+        digest=digest.hexdigest(),
+        groups=groups,
+    )
 
 
 def corpus_digest(root: Path | None = None, extra: Iterable[tuple[bytes, Label]] = ()) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 
 from classifier.corpus import Corpus, corpus_digest, load_corpus
@@ -23,17 +23,32 @@ JOBS = min(5, os.cpu_count() or 1)  # the folds are independent: fit them side b
 
 
 def cross_validate(corpus: Corpus, folds: int = 5, seed: int = 0) -> EvalReport:
-    """Return stratified k-fold figures; the rule is chosen on the out-of-fold scores."""
-    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    """Return stratified k-fold figures; the rule is chosen on the out-of-fold scores.
+
+    A template family (or near pair) stays in one fold, so the out-of-fold scores are those of
+    mail from templates the model never saw, as a real inbox's is. With the family split the
+    rule came out looser (threshold 0.52 against 0.76 on the same corpus) and, on the three
+    held-out sets (none of them blind by then), rejection recall rose from 0.829/0.776/0.776 to
+    0.952/0.897/0.845 at 0.0/2.0/0.0 false drafts per 100 (0.0/1.3/0.0 before).
+    """
+    cv = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    groups = corpus.groups or None
     probabilities = cross_val_predict(
-        build_pipeline(), corpus.texts, corpus.labels, cv=cv, method="predict_proba", n_jobs=JOBS
+        build_pipeline(),
+        corpus.texts,
+        corpus.labels,
+        cv=cv,
+        groups=groups,
+        method="predict_proba",
+        n_jobs=JOBS,
     )
     known = [i for i, k in enumerate(corpus.kinds) if k]
     kind_probabilities = cross_val_predict(
         build_pipeline(),
         [corpus.texts[i] for i in known],
         [corpus.kinds[i] for i in known],
-        cv=StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed),
+        cv=StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed),
+        groups=[groups[i] for i in known] if groups else None,
         method="predict_proba",
         n_jobs=JOBS,
     )

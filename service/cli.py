@@ -107,11 +107,11 @@ def evaluate(
         Path | None, typer.Option(help="also score a folder with labels.csv")
     ] = None,
 ) -> None:
-    """Print stratified 5-fold cross-validated figures, and held-out ones when asked."""
+    """Print 5-fold cross-validated figures (by template family), and held-out ones when asked."""
     from classifier.corpus import load_corpus
     from classifier.train import cross_validate
 
-    typer.echo("5-fold stratified cross-validation on the corpus:")
+    typer.echo("5-fold cross-validation on the corpus, a template family in one fold:")
     typer.echo(cross_validate(load_corpus()).format())
     if holdout:
         from classifier.holdout import score_holdout
