@@ -496,3 +496,52 @@ def test_not_now_subtype(text: str, kind: str) -> None:
 def test_a_promised_date_sets_the_checkin_right_after_it() -> None:
     facts = read_facts("We will let you know by Friday 13 March.", "en", SENT)
     assert facts.promised == date(2026, 3, 13) and facts.checkin == date(2026, 3, 17)
+
+
+@pytest.mark.parametrize("language", list(TIMES))
+def test_the_time_to_check_in_is_read_in_every_language(language: str) -> None:
+    # Q3 begins on Wednesday 1 July 2026; the check-in is three days on, moved off the weekend
+    facts = read_facts(TIMES[language]["quarter"].capitalize() + ".", language, SENT)
+    assert (facts.named, facts.checkin) == (date(2026, 7, 1), date(2026, 7, 6))
+
+
+# More ways mail says the same things, each found missed by a draft or a probe of the time words
+PHRASINGS = [
+    ("en", "We went with a candidate with more regulatory submission experience.", "reason"),
+    ("en", "We went with someone whose background is closer to the product.", "reason"),
+    ("en", "I'd be glad to share more detail on a call if that's helpful.", "call"),
+    ("de", "Gerne kann ich Ihnen die Gründe telefonisch erläutern.", "call"),
+    ("fr", "Je peux vous expliquer notre choix par téléphone si vous le souhaitez.", "call"),
+]
+NOT_THESE = [
+    ("en", "We have decided to go with another candidate.", "reason"),
+    ("en", "As discussed on our call last week, we are not moving forward.", "call"),
+    ("en", "Thanks for the chat on a Tuesday.", "call"),
+]
+
+
+@pytest.mark.parametrize(("language", "sentence", "kind"), PHRASINGS)
+def test_more_phrasings_state_their_fact(language: str, sentence: str, kind: str) -> None:
+    facts = read_facts(sentence, language, SENT)
+    assert bool(facts.reason) if kind == "reason" else kind in facts.offers
+
+
+@pytest.mark.parametrize(("language", "sentence", "kind"), NOT_THESE)
+def test_near_phrasings_state_no_such_fact(language: str, sentence: str, kind: str) -> None:
+    facts = read_facts(sentence, language, SENT)
+    assert not (facts.reason if kind == "reason" else kind in facts.offers)
+
+
+MORE_TIMES = [
+    ("pl", "w przyszłym kwartale", date(2026, 4, 1)),
+    ("fi", "ensi neljänneksellä", date(2026, 4, 1)),
+    ("de", "in der zweiten Jahreshälfte", date(2026, 7, 1)),
+    ("de", "nach den Sommerferien", date(2026, 9, 1)),
+    ("pt", "daqui a umas semanas", date(2026, 3, 31)),
+    ("pt", "em um par de semanas", date(2026, 3, 24)),
+]
+
+
+@pytest.mark.parametrize(("language", "phrase", "expected"), MORE_TIMES)
+def test_more_time_forms(language: str, phrase: str, expected: date) -> None:
+    assert [t.point for t in find_times(f"x {phrase} x", language, SENT)] == [expected]
