@@ -54,7 +54,7 @@ CUES: dict[str, dict[str, str]] = {
         "cs": r"pohovor|rozhovor|schůzk",
     },
     "reason": {
-        "en": r"\bbecause\b|\bas we\b|\bdue to\b|more (?:closely|direct|relevant|experience)|closer (?:match|fit)|(?:stronger|better) (?:match|fit)|experience (?:in|with)|looking for (?:someone|a candidate)|\bgiven\b|decided to (?:go|proceed|move forward) with (?:a|an|someone|another) (?:candidate|applicant|person) (?:with|who)|(?:went|gone|going|proceeded|moved forward) with (?:a|an|someone|another)(?: other)? (?:candidate|applicant|person|profile)?\s*(?:with|who|whose)\b|more [\w-]+ (?:[\w-]+ )?experience|budget|restructur",
+        "en": r"\bbecause\b|\bas we\b|\bdue to\b|more (?:closely|direct|relevant|experience)|closer (?:match|fit)|(?:stronger|better) (?:match|fit)|experience (?:in|with)|looking for (?:someone|a candidate)|\bgiven\b|decided to (?:go|proceed|move forward) with (?:a|an|someone|another) (?:candidate|applicant|person) (?:with|who)|budget|restructur",
         "de": r"\bda wir\b|\bweil\b|aufgrund|wegen|mehr (?:erfahrung|praxis)|passender|besser (?:passt|gepasst)|erfahrung (?:in|mit|im)|budget|umstrukturierung",
         "fr": r"\bcar\b|\bparce que\b|en raison|\bvu\b|plus d'expérience|expérience (?:en|dans|plus)|correspond(?:ait)? (?:davantage|mieux)|profil plus|budget|réorganisation|restructuration",
         "es": r"\bporque\b|\bya que\b|debido a|más experiencia|experiencia (?:en|con|más)|se ajusta(?:ba)? mejor|encaja(?:ba)? mejor|perfil más|presupuesto|reestructuraci[oó]n",
@@ -84,9 +84,9 @@ CUES: dict[str, dict[str, str]] = {
         "cs": r"představit (?:vás|tě)|propoj\w*|seznámit|doporučit (?:vás|tě)|předat (?:váš|tvůj) životopis",
     },
     "call": {
-        "en": r"(?:happy|glad|open) to (?:jump on|have|set up|hop on|schedule) a (?:quick |short )?(?:call|chat)|call to (?:discuss|share|walk)|feedback (?:call|session)|(?:on|over) a (?:quick |short |brief )?(?:phone )?(?:call|chat)\b",
-        "de": r"(?:kurzes? )?(?:telefonat|gespräch|call) (?:anbieten|vereinbaren)|gerne telefonisch|telefonisch (?:erläutern|erklären|besprechen|näher)|am telefon (?:erläutern|erklären|besprechen)|feedbackgespräch|feedback-gespräch",
-        "fr": r"(?:un )?(?:appel|échange téléphonique|point téléphonique) pour|disponible pour (?:un )?(?:appel|échange)|en parler par téléphone|(?:expliquer|détailler|échanger|discuter|en parler)\b.{0,40}?(?:de vive voix|par téléphone|au téléphone)",
+        "en": r"(?:happy|glad|open) to (?:jump on|have|set up|hop on|schedule) a (?:quick |short )?(?:call|chat)|call to (?:discuss|share|walk)|feedback (?:call|session)",
+        "de": r"(?:kurzes? )?(?:telefonat|gespräch|call) (?:anbieten|vereinbaren)|gerne telefonisch|feedbackgespräch|feedback-gespräch",
+        "fr": r"(?:un )?(?:appel|échange téléphonique|point téléphonique) pour|disponible pour (?:un )?(?:appel|échange)|en parler par téléphone",
         "es": r"(?:una )?llamada para|hablar por teléfono|(?:una )?videollamada",
         "nl": r"(?:een )?(?:telefoontje|belletje|gesprek) (?:om|inplannen)|telefonisch toelichten|even bellen",
         "it": r"(?:una )?(?:telefonata|chiamata) per|sentirci al telefono|breve chiamata",

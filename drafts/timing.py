@@ -129,7 +129,7 @@ def _patterns(language: str) -> dict[str, re.Pattern[str]]:
             r"\b(?P<unit>jahres|monats)(?P<part>ende|mitte|anfang|beginn)\b", flags
         ),
         "quarter": re.compile(
-            rf"\b(?:[QTK](?P<q>[1-4])|(?P<qo>{ords})\s+{quarter}\w*|(?P<qn>[1-4])\.?\s*{quarter}\w*|(?P<qr>I{{1,3}}|IV)\s+{quarter}\w*|[H](?P<h>[12])|(?P<ho>{ords})\s+\w*?{half}\w*){year}",
+            rf"\b(?:[QTK](?P<q>[1-4])|(?P<qo>{ords})\s+{quarter}\w*|(?P<qn>[1-4])\.?\s*{quarter}\w*|(?P<qr>I{{1,3}}|IV)\s+{quarter}\w*|[H](?P<h>[12])|(?P<ho>{ords})\s+{half}\w*){year}",
             flags,
         ),
         "next": re.compile(

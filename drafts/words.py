@@ -127,10 +127,6 @@ NUMBERS: dict[str, dict[str, int]] = {
         "nove": 9,
         "doze": 12,
         "algumas": 3,
-        "umas": 3,
-        "uns": 3,
-        "um par de": 2,
-        "par de": 2,
         "alguns": 3,
         "poucas": 3,
     },
@@ -321,7 +317,6 @@ UNITS: dict[str, dict[str, str]] = {
         "miesiąc": "month",
         "miesięc": "month",
         "kwartał": "quarter",
-        "kwartal": "quarter",  # the locative drops the ł: w przyszłym kwartale
         "rok=": "year",
         "roku=": "year",
         "lat=": "year",
@@ -351,7 +346,6 @@ UNITS: dict[str, dict[str, str]] = {
         "vuode": "year",
         "vuosi": "year",
         "neljännes": "quarter",
-        "neljännek": "quarter",  # its cases: neljänneksellä, neljännekselle
     },
     "cs": {
         "den=": "day",
@@ -556,7 +550,7 @@ SEASONS: dict[str, dict[str, int]] = {
 # After a season ("after the summer", "nach dem Sommer"): the next season starts.
 AFTER: dict[str, tuple[str, ...]] = {
     "en": ("after the", "after"),
-    "de": ("nach dem", "nach der", "nach den", "nach"),
+    "de": ("nach dem", "nach der", "nach"),
     "fr": ("après l'", "après le", "après"),
     "es": ("después del", "después de", "tras el"),
     "nl": ("na de", "na het", "na"),
