@@ -86,8 +86,14 @@ def train_classifier(
     extra: list[tuple[bytes, Label]] | None = None,
     evaluate: bool = True,
     progress: Callable[[str], None] = lambda step: None,
+    rule: tuple[float, float] | None = None,
+    more_meta: dict[str, object] | None = None,
 ) -> tuple[Classifier, EvalReport | None]:
-    """Train on the corpus (plus extra examples), save to path; return it and its CV report."""
+    """Train on the corpus (plus extra examples), save to path; return it and its CV report.
+
+    Without evaluate the decision rule is rule (threshold, outcome gate), else (0.5, 0.0);
+    more_meta joins what is saved beside the model.
+    """
     progress("reading the corpus")
     corpus = load_corpus(extra=extra or [])
     started = time.perf_counter()
@@ -95,11 +101,12 @@ def train_classifier(
         progress("cross-validating (5 folds)")
     evaluation = cross_validate(corpus) if evaluate else None
     progress("fitting the final model")
+    threshold, gate = (evaluation.threshold, evaluation.gate) if evaluation else rule or (0.5, 0.0)
     classifier = Classifier(
         pipeline=fit(corpus),
-        threshold=evaluation.threshold if evaluation else 0.5,
+        threshold=threshold,
         kind_pipeline=fit_kinds(corpus),
-        outcome_gate=evaluation.gate if evaluation else 0.0,
+        outcome_gate=gate,
     )
     meta: dict[str, object] = {
         "corpus_hash": corpus.digest,
@@ -108,6 +115,7 @@ def train_classifier(
         "sklearn_version": sklearn.__version__,
         "pipeline_version": PIPELINE_VERSION,
         "n_messages": len(corpus.texts),
+        **(more_meta or {}),
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "train_seconds": round(time.perf_counter() - started, 1),
     }

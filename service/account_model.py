@@ -82,40 +82,26 @@ def retrain_account(
 def _train(
     settings: Settings, path: Path, corrections: list[tuple[bytes, Label]], evaluate: bool
 ) -> None:
+    from classifier.persist import read_meta
     from classifier.train import train_classifier
 
     if evaluate:
         train_classifier(path, extra=corrections)
         return
-    import sklearn
-
-    from classifier.corpus import corpus_digest, load_corpus
-    from classifier.features import PIPELINE_VERSION
-    from classifier.model import Classifier
-    from classifier.persist import read_meta, save_classifier
-    from classifier.train import fit, fit_kinds
-
     base = read_meta(settings.resolved_model_path)
-    started = time.perf_counter()
-    corpus = load_corpus(extra=corrections)
-    classifier = Classifier(
-        pipeline=fit(corpus),
-        threshold=float(str(base.get("threshold", 0.5))),
-        kind_pipeline=fit_kinds(corpus),
-        outcome_gate=float(str(base.get("outcome_gate", 0.0))),
+    train_classifier(
+        path,
+        extra=corrections,
+        evaluate=False,
+        rule=(
+            float(str(base.get("threshold", 0.5))),
+            float(str(base.get("outcome_gate", 0.0))),
+        ),
+        more_meta={
+            "corrections": len(corrections),
+            "rule": "the shared model's (no cross-validation)",
+        },
     )
-    meta: dict[str, object] = {
-        "corpus_hash": corpus.digest,
-        "base_corpus_hash": corpus_digest(),
-        "sklearn_version": sklearn.__version__,
-        "pipeline_version": PIPELINE_VERSION,
-        "n_messages": len(corpus.texts),
-        "corrections": len(corrections),
-        "rule": "the shared model's (no cross-validation)",
-        "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "train_seconds": round(time.perf_counter() - started, 1),
-    }
-    save_classifier(classifier, path, meta)
 
 
 class AccountModels:
